@@ -1,0 +1,334 @@
+package relais
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Employment tells whether an account belongs to an employee or to an
+// outsider (customer, partner, outsourced agency).
+type Employment string
+
+// Employments.
+const (
+	Internal Employment = "internal"
+	External Employment = "external"
+)
+
+// Valid reports whether e is a known employment.
+func (e Employment) Valid() bool { return e == Internal || e == External }
+
+// Role is an organization-wide role. Managers, sponsors, stewards and members
+// are relations to teams, units and spaces, not roles.
+type Role string
+
+// Roles.
+const (
+	RoleAdministrator      Role = "administrator"
+	RoleCommunityManager   Role = "community_manager"
+	RoleSocialMediaManager Role = "social_media_manager"
+)
+
+// Roles lists every role in a stable order.
+var Roles = []Role{RoleAdministrator, RoleCommunityManager, RoleSocialMediaManager}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// SpaceKind separates open communities from closed team spaces.
+type SpaceKind string
+
+// Space kinds.
+const (
+	SpaceCommunity SpaceKind = "community" // above the flow
+	SpaceTeam      SpaceKind = "team"      // in the flow
+)
+
+// Audience says who a community is for.
+type Audience string
+
+// Audiences.
+const (
+	AudienceInternal Audience = "internal"
+	AudienceExternal Audience = "external"
+	AudienceMixed    Audience = "mixed"
+)
+
+// Valid reports whether a is a known audience.
+func (a Audience) Valid() bool {
+	return a == AudienceInternal || a == AudienceExternal || a == AudienceMixed
+}
+
+// JoinPolicy says how one becomes a member of a space.
+type JoinPolicy string
+
+// Join policies. A team space's membership follows the directory.
+const (
+	JoinOpen       JoinPolicy = "open"
+	JoinByCriteria JoinPolicy = "criteria"
+	JoinRequest    JoinPolicy = "request"
+	JoinDirectory  JoinPolicy = "directory"
+)
+
+// Valid reports whether p is a known join policy.
+func (p JoinPolicy) Valid() bool {
+	return p == JoinOpen || p == JoinByCriteria || p == JoinRequest || p == JoinDirectory
+}
+
+// Flow places a space relative to daily work.
+type Flow string
+
+// Flows.
+const (
+	InTheFlow    Flow = "in"
+	AboveTheFlow Flow = "above"
+)
+
+// Unit is a business unit of the organization.
+type Unit struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// User is an account: an employee, a customer or a partner.
+type User struct {
+	ID         int64      `json:"id"`
+	Login      string     `json:"login"`
+	Name       string     `json:"name"`
+	Email      string     `json:"email,omitempty"`
+	Employment Employment `json:"employment"`
+	UnitID     int64      `json:"unit_id,omitempty"`
+	Site       string     `json:"site,omitempty"`
+	JobFamily  string     `json:"job_family,omitempty"`
+	Roles      []Role     `json:"roles"`
+	Active     bool       `json:"active"`
+	// CoPilot is true while an outsourced social media manager's visible
+	// actions wait for their mentor's approval.
+	CoPilot   bool      `json:"co_pilot"`
+	MentorID  int64     `json:"mentor_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// HasRole reports whether u holds role r.
+func (u *User) HasRole(r Role) bool {
+	for _, k := range u.Roles {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Team is a formal team of the directory, led by its manager.
+type Team struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	UnitID    int64  `json:"unit_id,omitempty"`
+	ManagerID int64  `json:"manager_id,omitempty"`
+}
+
+// JoinCriteria are the directory attributes a person must match to join a
+// community whose join policy is "criteria". An empty list matches anyone.
+type JoinCriteria struct {
+	UnitIDs     []int64      `json:"unit_ids,omitempty"`
+	Sites       []string     `json:"sites,omitempty"`
+	JobFamilies []string     `json:"job_families,omitempty"`
+	Employments []Employment `json:"employments,omitempty"`
+}
+
+// Space is a community or a team space.
+type Space struct {
+	ID            int64         `json:"id"`
+	Name          string        `json:"name"`
+	Description   string        `json:"description"`
+	Kind          SpaceKind     `json:"kind"`
+	Audience      Audience      `json:"audience"`
+	JoinPolicy    JoinPolicy    `json:"join_policy"`
+	Criteria      *JoinCriteria `json:"join_criteria,omitempty"`
+	Flow          Flow          `json:"flow"`
+	TeamID        int64         `json:"team_id,omitempty"`
+	SponsorUnitID int64         `json:"sponsor_unit_id,omitempty"`
+	CreatedAt     time.Time     `json:"created_at"`
+	Charter       *Charter      `json:"charter,omitempty"`
+}
+
+// Charter is one version of a space's charter. Joining a space means
+// accepting its current version.
+type Charter struct {
+	SpaceID         int64     `json:"-"`
+	Version         int       `json:"version"`
+	Objective       string    `json:"objective"`
+	Rules           string    `json:"rules"`
+	Autonomy        string    `json:"autonomy"`
+	ExpectedActions string    `json:"expected_actions"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// Membership records that a person joined a space, and which version of the
+// charter they accepted.
+type Membership struct {
+	SpaceID        int64     `json:"space_id"`
+	UserID         int64     `json:"user_id"`
+	CharterVersion int       `json:"charter_version"`
+	JoinedAt       time.Time `json:"joined_at"`
+}
+
+// PostKind classifies a thread so it can become an actionable item.
+type PostKind string
+
+// Post kinds.
+const (
+	KindDiscussion   PostKind = "discussion"
+	KindQuestion     PostKind = "question"
+	KindProblem      PostKind = "problem"
+	KindBestPractice PostKind = "best_practice"
+	KindCoordination PostKind = "coordination"
+	KindDecision     PostKind = "decision"
+)
+
+// PostKinds lists every post kind in display order.
+var PostKinds = []PostKind{KindDiscussion, KindQuestion, KindProblem, KindBestPractice, KindCoordination, KindDecision}
+
+// Valid reports whether k is a known post kind.
+func (k PostKind) Valid() bool {
+	for _, x := range PostKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// PostStatus tells whether members can see a post.
+type PostStatus string
+
+// Post statuses. Only published posts are shown to members.
+const (
+	StatusPublished       PostStatus = "published"
+	StatusPendingApproval PostStatus = "pending_approval"
+	StatusHidden          PostStatus = "hidden"
+	StatusRejected        PostStatus = "rejected"
+)
+
+// Post opens a thread in a space.
+type Post struct {
+	ID         int64      `json:"id"`
+	SpaceID    int64      `json:"space_id"`
+	AuthorID   int64      `json:"author_id"`
+	AuthorName string     `json:"author_name"`
+	Kind       PostKind   `json:"kind"`
+	Title      string     `json:"title"`
+	Body       string     `json:"body"`
+	Status     PostStatus `json:"status"`
+	ReplyCount int        `json:"reply_count"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// Reply answers a post.
+type Reply struct {
+	ID         int64      `json:"id"`
+	PostID     int64      `json:"post_id"`
+	AuthorID   int64      `json:"author_id"`
+	AuthorName string     `json:"author_name"`
+	Body       string     `json:"body"`
+	Status     PostStatus `json:"status"`
+	CreatedAt  time.Time  `json:"created_at"`
+}
+
+// ReactionKind is one of a small, fixed set of reactions.
+type ReactionKind string
+
+// Reaction kinds.
+const (
+	ReactLike       ReactionKind = "like"
+	ReactThanks     ReactionKind = "thanks"
+	ReactInsightful ReactionKind = "insightful"
+	ReactAgree      ReactionKind = "agree"
+)
+
+// ReactionKinds lists every reaction kind.
+var ReactionKinds = []ReactionKind{ReactLike, ReactThanks, ReactInsightful, ReactAgree}
+
+// Valid reports whether k is a known reaction kind.
+func (k ReactionKind) Valid() bool {
+	for _, x := range ReactionKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// ReactionCount is the number of reactions of one kind on a post or reply.
+type ReactionCount struct {
+	Kind  ReactionKind `json:"kind"`
+	Count int          `json:"count"`
+	Mine  bool         `json:"mine"`
+}
+
+// Limits on texts, in characters.
+const (
+	MaxTitle = 200
+	MaxBody  = 20000
+	MaxName  = 120
+)
+
+// NewPost is what a person submits to open a thread.
+type NewPost struct {
+	Kind  PostKind `json:"kind"`
+	Title string   `json:"title"`
+	Body  string   `json:"body"`
+}
+
+// Validate checks a new post and trims its texts.
+func (p *NewPost) Validate() error {
+	p.Title = strings.TrimSpace(p.Title)
+	p.Body = strings.TrimSpace(p.Body)
+	if p.Kind == "" {
+		p.Kind = KindDiscussion
+	}
+	switch {
+	case !p.Kind.Valid():
+		return &Error{Code: EINVALID, Field: "kind", Message: "Unknown post kind " + quote(string(p.Kind)) + "; expected one of discussion, question, problem, best_practice, coordination, decision.", MessageFR: "Type de message inconnu " + quote(string(p.Kind)) + " ; attendu : discussion, question, problem, best_practice, coordination, decision."}
+	case p.Title == "":
+		return &Error{Code: EINVALID, Field: "title", Message: "A title is required.", MessageFR: "Un titre est requis."}
+	case utf8.RuneCountInString(p.Title) > MaxTitle:
+		return &Error{Code: EINVALID, Field: "title", Message: "The title is longer than 200 characters.", MessageFR: "Le titre dépasse 200 caractères."}
+	case p.Body == "":
+		return &Error{Code: EINVALID, Field: "body", Message: "A body is required.", MessageFR: "Un texte est requis."}
+	case utf8.RuneCountInString(p.Body) > MaxBody:
+		return &Error{Code: EINVALID, Field: "body", Message: "The body is longer than 20,000 characters.", MessageFR: "Le texte dépasse 20 000 caractères."}
+	case !utf8.ValidString(p.Title) || !utf8.ValidString(p.Body):
+		return &Error{Code: EINVALID, Message: "The text is not valid UTF-8.", MessageFR: "Le texte n'est pas en UTF-8 valide."}
+	}
+	return nil
+}
+
+// ValidateReplyBody checks and trims the body of a reply.
+func ValidateReplyBody(body string) (string, error) {
+	body = strings.TrimSpace(body)
+	switch {
+	case body == "":
+		return "", &Error{Code: EINVALID, Field: "body", Message: "A body is required.", MessageFR: "Un texte est requis."}
+	case utf8.RuneCountInString(body) > MaxBody:
+		return "", &Error{Code: EINVALID, Field: "body", Message: "The body is longer than 20,000 characters.", MessageFR: "Le texte dépasse 20 000 caractères."}
+	case !utf8.ValidString(body):
+		return "", &Error{Code: EINVALID, Field: "body", Message: "The text is not valid UTF-8.", MessageFR: "Le texte n'est pas en UTF-8 valide."}
+	}
+	return body, nil
+}
+
+func quote(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:40]) + "…"
+	}
+	return "«" + s + "»"
+}
