@@ -122,10 +122,11 @@ func Decide(a Actor, act Action, t Target) Decision {
 		panic("policy: " + string(act) + " needs a space")
 	}
 	var d Decision
-	if t.Space.Kind == relais.SpaceTeam {
-		d = decideTeam(a, act, t)
-	} else {
+	switch t.Space.Kind {
+	case relais.SpaceCommunity:
 		d = decideCommunity(a, act, t)
+	default: // a team space, or a space of unknown kind, is closed
+		d = decideTeam(a, act, t)
 	}
 	if d.Effect == Allow && a.CoPilot && act.visible() {
 		return decide(NeedsApproval, RuleCoPilotApproval)
@@ -146,7 +147,8 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 }
 
 func decideCommunity(a Actor, act Action, t Target) Decision {
-	if a.Employment != relais.Internal && t.Space.Audience == relais.AudienceInternal {
+	open := t.Space.Audience == relais.AudienceExternal || t.Space.Audience == relais.AudienceMixed
+	if a.Employment != relais.Internal && !open {
 		return decide(Deny, RuleCommunityAudience)
 	}
 	member := t.Member || t.Steward

@@ -1,0 +1,87 @@
+// Package events carries domain events from the services to whoever
+// listens (live updates, notifications, webhooks). Services publish after
+// their transaction commits; a Bus never blocks a publisher.
+package events
+
+import (
+	"sync"
+	"time"
+)
+
+// Kinds of events published by the foundation.
+const (
+	PostCreated     = "post.created"
+	ReplyCreated    = "reply.created"
+	ReactionToggled = "reaction.toggled"
+	MemberJoined    = "member.joined"
+	JoinRequested   = "join.requested"
+	SpaceCreated    = "space.created"
+	CharterVersion  = "charter.versioned"
+	UserCreated     = "user.created"
+	RolesChanged    = "roles.changed"
+	TeamChanged     = "team.changed"
+	SessionStarted  = "session.started"
+	TokenCreated    = "token.created"
+)
+
+// Event is something that happened. SpaceID lets subscribers filter by
+// visibility: a listener delivers an event only to those who may read the
+// space.
+type Event struct {
+	Kind    string    `json:"kind"`
+	SpaceID int64     `json:"space_id,omitempty"`
+	ActorID int64     `json:"actor_id,omitempty"`
+	Subject int64     `json:"subject_id,omitempty"` // id of the post, reply, user… the kind names
+	At      time.Time `json:"at"`
+}
+
+// Bus delivers events to subscribers.
+type Bus interface {
+	// Publish hands e to every subscriber without waiting for them.
+	Publish(e Event)
+	// Subscribe returns a channel of events and a function that ends the
+	// subscription. A subscriber that falls behind loses events, never
+	// blocks the bus.
+	Subscribe(buffer int) (<-chan Event, func())
+}
+
+// Local is an in-process Bus for a single node.
+type Local struct {
+	mu   sync.RWMutex
+	subs map[chan Event]struct{}
+}
+
+// NewLocal returns an empty in-process bus.
+func NewLocal() *Local { return &Local{subs: make(map[chan Event]struct{})} }
+
+// Publish implements Bus.
+func (b *Local) Publish(e Event) {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for c := range b.subs {
+		select {
+		case c <- e:
+		default:
+		}
+	}
+}
+
+// Subscribe implements Bus.
+func (b *Local) Subscribe(buffer int) (<-chan Event, func()) {
+	c := make(chan Event, buffer)
+	b.mu.Lock()
+	b.subs[c] = struct{}{}
+	b.mu.Unlock()
+	var once sync.Once
+	return c, func() {
+		once.Do(func() {
+			b.mu.Lock()
+			delete(b.subs, c)
+			b.mu.Unlock()
+			close(c)
+		})
+	}
+}

@@ -1,0 +1,478 @@
+package policy_test
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"relais"
+	"relais/policy"
+)
+
+// update rewrites testdata/decisions.golden from the current decisions:
+//
+//	go test ./policy -run TestDecideGolden -update
+var update = flag.Bool("update", false, "rewrite testdata/decisions.golden")
+
+const goldenFile = "testdata/decisions.golden"
+
+// ---------------------------------------------------------------------------
+// The axes of the matrix.
+
+// profile is one kind of person the rules tell apart. The specification
+// reads only the plain facts (external, internalCM, admin, copilot); the
+// policy only reads actor. Keeping both side by side lets the test say, in
+// the product's words, who the person is.
+type profile struct {
+	name       string
+	actor      policy.Actor
+	external   bool // a customer, partner or outsourced agency, not an employee
+	internalCM bool // holds the community manager role and is an employee
+	admin      bool // holds the administrator role
+	copilot    bool // an outsourced SMM whose visible actions wait for a mentor
+}
+
+// person returns an actor with directory attributes, so that join criteria
+// can be built to match it or not.
+func person(id int64, e relais.Employment, copilot bool, roles ...relais.Role) policy.Actor {
+	a := policy.Actor{UserID: id, Employment: e, Roles: roles, CoPilot: copilot,
+		UnitID: 10 + id, Site: "Lyon", JobFamily: "engineering"}
+	if e == relais.External {
+		a.Site, a.JobFamily = "Montréal", "buyer"
+	}
+	return a
+}
+
+// profiles are the seven actors of the matrix. The manager is an employee
+// with no organization-wide role: managing a team is a relation (member of
+// its team space), not a role, so the relation axis decides whether the
+// space is their own team or another one.
+var profiles = []profile{
+	{name: "participant", actor: person(1, relais.Internal, false)},
+	{name: "customer", actor: person(2, relais.External, false), external: true},
+	{name: "manager", actor: person(3, relais.Internal, false)},
+	{name: "smm", actor: person(4, relais.Internal, false, relais.RoleSocialMediaManager)},
+	{name: "smm_copilot", actor: person(5, relais.External, true, relais.RoleSocialMediaManager),
+		external: true, copilot: true},
+	{name: "cm", actor: person(6, relais.Internal, false, relais.RoleCommunityManager), internalCM: true},
+	{name: "admin", actor: person(7, relais.Internal, false, relais.RoleAdministrator), admin: true},
+}
+
+// Join policy values of the matrix. A criteria community appears twice: once
+// with criteria the actor meets, once with criteria they do not.
+const (
+	joinOpen          = "open"
+	joinCriteriaMet   = "criteria_met"
+	joinCriteriaUnmet = "criteria_unmet"
+	joinRequest       = "request"
+	joinDirectory     = "directory" // team spaces only
+)
+
+// Relations of the actor to the space. A steward is given with Steward set
+// and Member unset, so the test also shows that stewardship alone counts.
+const (
+	relNone    = "none"
+	relMember  = "member"
+	relSteward = "steward" // communities only
+)
+
+// spaceCase is one space of the matrix.
+type spaceCase struct {
+	kind     relais.SpaceKind
+	audience relais.Audience
+	join     string // one of the join* constants
+}
+
+// spaceCases lists every community (3 audiences × 4 join policies) and the
+// team space (always internal, membership from the directory).
+func spaceCases() []spaceCase {
+	var cs []spaceCase
+	for _, aud := range []relais.Audience{relais.AudienceInternal, relais.AudienceExternal, relais.AudienceMixed} {
+		for _, j := range []string{joinOpen, joinCriteriaMet, joinCriteriaUnmet, joinRequest} {
+			cs = append(cs, spaceCase{relais.SpaceCommunity, aud, j})
+		}
+	}
+	return append(cs, spaceCase{relais.SpaceTeam, relais.AudienceInternal, joinDirectory})
+}
+
+// relations returns the relations that make sense for a kind of space.
+func relations(k relais.SpaceKind) []string {
+	if k == relais.SpaceTeam {
+		return []string{relNone, relMember}
+	}
+	return []string{relNone, relMember, relSteward}
+}
+
+// spaceActions is every action on a space: policy.Actions without GrantRole.
+func spaceActions() []policy.Action {
+	var as []policy.Action
+	for _, a := range policy.Actions {
+		if a != policy.GrantRole {
+			as = append(as, a)
+		}
+	}
+	return as
+}
+
+// criteriaFor builds join criteria the actor meets, or misses by one
+// attribute only (the site), every other list still holding their value.
+func criteriaFor(a policy.Actor, met bool) *relais.JoinCriteria {
+	c := &relais.JoinCriteria{
+		UnitIDs:     []int64{99, a.UnitID},
+		Sites:       []string{"Brest", a.Site},
+		JobFamilies: []string{"legal", a.JobFamily},
+		Employments: []relais.Employment{a.Employment},
+	}
+	if !met {
+		c.Sites = []string{"Brest"}
+	}
+	return c
+}
+
+// space builds the relais.Space of a case for a given actor.
+func (s spaceCase) space(a policy.Actor) *relais.Space {
+	sp := &relais.Space{ID: 1, Name: "space", Kind: s.kind, Audience: s.audience}
+	switch s.join {
+	case joinOpen:
+		sp.JoinPolicy = relais.JoinOpen
+	case joinCriteriaMet, joinCriteriaUnmet:
+		sp.JoinPolicy = relais.JoinByCriteria
+		sp.Criteria = criteriaFor(a, s.join == joinCriteriaMet)
+	case joinRequest:
+		sp.JoinPolicy = relais.JoinRequest
+	case joinDirectory:
+		sp.JoinPolicy, sp.Flow, sp.TeamID = relais.JoinDirectory, relais.InTheFlow, 1
+	}
+	return sp
+}
+
+// ---------------------------------------------------------------------------
+// The matrix.
+
+// combo is one row of the matrix: an actor, an action and a target, the
+// golden-file fields that name it, and the expected outcome.
+type combo struct {
+	fields [6]string // actor kind audience joinpolicy relation action
+	actor  policy.Actor
+	action policy.Action
+	target policy.Target
+	effect policy.Effect // expected
+	rule   string        // expected
+}
+
+func (c combo) label() string { return strings.Join(c.fields[:], " ") }
+
+// matrix enumerates every space combination and every role grant.
+func matrix() []combo {
+	var cs []combo
+	for _, p := range profiles {
+		for _, s := range spaceCases() {
+			for _, rel := range relations(s.kind) {
+				for _, act := range spaceActions() {
+					eff, rule := expectSpace(p, s, rel, act)
+					cs = append(cs, combo{
+						fields: [6]string{p.name, string(s.kind), string(s.audience), s.join, rel, string(act)},
+						actor:  p.actor,
+						action: act,
+						target: policy.Target{Space: s.space(p.actor),
+							Member: rel == relMember, Steward: rel == relSteward},
+						effect: eff, rule: rule,
+					})
+				}
+			}
+		}
+		for _, role := range relais.Roles {
+			for _, emp := range []relais.Employment{relais.Internal, relais.External} {
+				subject := person(100, emp, false)
+				eff, rule := expectGrant(p, role, emp == relais.External)
+				cs = append(cs, combo{
+					fields: [6]string{p.name, "account", "subject:" + string(emp), "-", "-",
+						string(policy.GrantRole) + ":" + string(role)},
+					actor:  p.actor,
+					action: policy.GrantRole,
+					target: policy.Target{Role: role, Subject: &subject},
+					effect: eff, rule: rule,
+				})
+			}
+		}
+	}
+	return cs
+}
+
+// ---------------------------------------------------------------------------
+// The specification, written from the product's rules. It names rule ids as
+// plain strings and never calls into the policy.
+
+// visible reports whether others would see the action, so that an actor in
+// co-pilot needs their mentor's approval for it.
+func visible(act policy.Action) bool {
+	return act == policy.CreatePost || act == policy.CreateReply || act == policy.React
+}
+
+// expectSpace is the expected outcome of an action on a space.
+func expectSpace(p profile, s spaceCase, rel string, act policy.Action) (policy.Effect, string) {
+	var eff policy.Effect
+	var rule string
+	if s.kind == relais.SpaceTeam {
+		eff, rule = expectTeam(p, rel, act)
+	} else {
+		eff, rule = expectCommunity(p, s, rel, act)
+	}
+	if eff == policy.Allow && p.copilot && visible(act) {
+		return policy.NeedsApproval, "copilot.approval"
+	}
+	return eff, rule
+}
+
+// expectTeam: a team space is closed. Externals never enter; nobody joins by
+// hand (the directory decides); only the team and its manager get in — not
+// the community manager, an SMM, an administrator or another team.
+func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string) {
+	switch {
+	case p.external:
+		return policy.Deny, "team.external"
+	case act == policy.JoinSpace:
+		return policy.Deny, "team.join.directory"
+	case rel == relNone:
+		return policy.Deny, "team.outsider"
+	}
+	return policy.Allow, "team.member"
+}
+
+// expectCommunity: an internal community is for employees only; anyone of
+// the audience sees it; members and stewards read and contribute; the
+// internal community manager reads every community but contributes only
+// where they belong; joining follows the join policy.
+func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (policy.Effect, string) {
+	belongs := rel == relMember || rel == relSteward
+	if p.external && s.audience == relais.AudienceInternal {
+		return policy.Deny, "community.audience"
+	}
+	switch act {
+	case policy.ViewSpace:
+		return policy.Allow, "community.visible"
+	case policy.JoinSpace:
+		return expectJoin(s, belongs)
+	case policy.ReadPosts:
+		if !belongs && p.internalCM {
+			return policy.Allow, "community.cm_oversight"
+		}
+	}
+	if belongs {
+		return policy.Allow, "community.member"
+	}
+	return policy.Deny, "community.non_member"
+}
+
+// expectJoin: one cannot join twice; an open community lets anyone in, a
+// criteria community those who meet the criteria, and a request community
+// waits for a steward's approval.
+func expectJoin(s spaceCase, belongs bool) (policy.Effect, string) {
+	if belongs {
+		return policy.Deny, "community.join.already_member"
+	}
+	switch s.join {
+	case joinOpen:
+		return policy.Allow, "community.join.open"
+	case joinCriteriaMet:
+		return policy.Allow, "community.join.criteria_met"
+	case joinCriteriaUnmet:
+		return policy.Deny, "community.join.criteria_unmet"
+	}
+	return policy.NeedsApproval, "community.join.request"
+}
+
+// expectGrant: only an administrator or the internal community manager
+// assigns roles, and the community manager role never goes to an external
+// account, whoever grants it.
+func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effect, string) {
+	switch {
+	case !p.admin && !p.internalCM:
+		return policy.Deny, "role.authority"
+	case role == relais.RoleCommunityManager && externalSubject:
+		return policy.Deny, "role.cm_internal_only"
+	}
+	return policy.Allow, "role.grant"
+}
+
+// ---------------------------------------------------------------------------
+// Tests.
+
+// TestDecideMatrix checks every combination against the specification, and
+// every decision against the rulebook and its error.
+func TestDecideMatrix(t *testing.T) {
+	cs := matrix()
+	if want := len(profiles) * (3*4*3*6 + 1*1*2*6 + 3*2); len(cs) != want {
+		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
+	}
+	for _, c := range cs {
+		t.Run(c.label(), func(t *testing.T) {
+			d := policy.Decide(c.actor, c.action, c.target)
+			if d.Effect != c.effect || d.Rule.ID != c.rule {
+				t.Errorf("got %s %s, want %s %s", d.Effect, d.Rule.ID, c.effect, c.rule)
+			}
+			checkDecision(t, d)
+		})
+	}
+}
+
+// checkDecision checks that a decision names a rule of the rulebook with two
+// distinct sentences, and that its error matches its effect.
+func checkDecision(t *testing.T, d policy.Decision) {
+	t.Helper()
+	if !slices.Contains(policy.Rules, d.Rule) {
+		t.Errorf("rule %+v is not in policy.Rules", d.Rule)
+	}
+	if d.Rule.FR == "" || d.Rule.EN == "" || d.Rule.FR == d.Rule.EN {
+		t.Errorf("rule %s: FR %q and EN %q must be non-empty and differ", d.Rule.ID, d.Rule.FR, d.Rule.EN)
+	}
+	if d.Allowed() != (d.Effect != policy.Deny) {
+		t.Errorf("Allowed() = %v for effect %s", d.Allowed(), d.Effect)
+	}
+	err := d.Err()
+	if d.Effect != policy.Deny {
+		if err != nil {
+			t.Errorf("Err() = %v for effect %s, want nil", err, d.Effect)
+		}
+		return
+	}
+	var e *relais.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Err() = %#v, want a *relais.Error", err)
+	}
+	if e.Code != relais.EFORBIDDEN || e.Rule != d.Rule.ID || e.Message != d.Rule.EN || e.MessageFR != d.Rule.FR {
+		t.Errorf("Err() = %+v, want code %s, rule %s and the rule's sentences", e, relais.EFORBIDDEN, d.Rule.ID)
+	}
+}
+
+// TestDecideGolden records every decision of the matrix, one sorted line per
+// combination, "actor kind audience joinpolicy relation action -> effect
+// rule". A role grant reads "actor account subject:<employment> - -
+// role.grant:<role> -> effect rule".
+func TestDecideGolden(t *testing.T) {
+	var lines []string
+	for _, c := range matrix() {
+		d := policy.Decide(c.actor, c.action, c.target)
+		lines = append(lines, fmt.Sprintf("%s -> %s %s", c.label(), d.Effect, d.Rule.ID))
+	}
+	slices.Sort(lines)
+	got := strings.Join(lines, "\n") + "\n"
+
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(goldenFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenFile, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatalf("%v (run go test ./policy -update to create it)", err)
+	}
+	if string(want) != got {
+		missing, extra := lineDiff(strings.Split(string(want), "\n"), lines)
+		t.Errorf("decisions differ from %s (rerun with -update if the change is intended)\n"+
+			"only in golden:\n%s\nonly now:\n%s", goldenFile, head(missing), head(extra))
+	}
+}
+
+// lineDiff returns the lines only in a and the lines only in b.
+func lineDiff(a, b []string) (onlyA, onlyB []string) {
+	inA, inB := map[string]bool{}, map[string]bool{}
+	for _, l := range a {
+		inA[l] = true
+	}
+	for _, l := range b {
+		inB[l] = true
+	}
+	for _, l := range a {
+		if l != "" && !inB[l] {
+			onlyA = append(onlyA, l)
+		}
+	}
+	for _, l := range b {
+		if !inA[l] {
+			onlyB = append(onlyB, l)
+		}
+	}
+	return onlyA, onlyB
+}
+
+// head joins at most 20 lines for an error message.
+func head(ls []string) string {
+	if len(ls) > 20 {
+		ls = append(ls[:20:20], fmt.Sprintf("… and %d more", len(ls)-20))
+	}
+	return "\t" + strings.Join(ls, "\n\t")
+}
+
+// unreachable lists rules that no combination can produce, each with the
+// reason. It is empty: every rule of the rulebook is produced by the matrix.
+var unreachable = map[string]string{}
+
+// TestEveryRuleIsProduced checks that the rulebook holds no dead rule: each
+// rule is the answer to at least one combination of the matrix.
+func TestEveryRuleIsProduced(t *testing.T) {
+	produced := map[string]int{}
+	for _, c := range matrix() {
+		produced[policy.Decide(c.actor, c.action, c.target).Rule.ID]++
+	}
+	for _, r := range policy.Rules {
+		_, excused := unreachable[r.ID]
+		switch {
+		case produced[r.ID] == 0 && !excused:
+			t.Errorf("rule %s is never produced by the matrix", r.ID)
+		case produced[r.ID] > 0 && excused:
+			t.Errorf("rule %s is listed as unreachable but is produced %d times", r.ID, produced[r.ID])
+		}
+	}
+}
+
+// TestDecideEdges covers facts outside the seven profiles: accounts that
+// should not exist but must still be refused, and targets with missing parts.
+func TestDecideEdges(t *testing.T) {
+	externalCM := person(8, relais.External, false, relais.RoleCommunityManager)
+	cm := profiles[5].actor
+	community := &relais.Space{Kind: relais.SpaceCommunity, Audience: relais.AudienceMixed, JoinPolicy: relais.JoinByCriteria}
+	tests := []struct {
+		name   string
+		actor  policy.Actor
+		action policy.Action
+		target policy.Target
+		effect policy.Effect
+		rule   string
+	}{
+		{"an external account holding the CM role gets no oversight", externalCM, policy.ReadPosts,
+			policy.Target{Space: community}, policy.Deny, "community.non_member"},
+		{"an external account holding the CM role grants no role", externalCM, policy.GrantRole,
+			policy.Target{Role: relais.RoleSocialMediaManager, Subject: &cm}, policy.Deny, "role.authority"},
+		{"granting the CM role to an unknown subject is refused", cm, policy.GrantRole,
+			policy.Target{Role: relais.RoleCommunityManager}, policy.Deny, "role.cm_internal_only"},
+		{"a criteria community without criteria lets anyone join", cm, policy.JoinSpace,
+			policy.Target{Space: community}, policy.Allow, "community.join.criteria_met"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := policy.Decide(tt.actor, tt.action, tt.target)
+			if d.Effect != tt.effect || d.Rule.ID != tt.rule {
+				t.Errorf("got %s %s, want %s %s", d.Effect, d.Rule.ID, tt.effect, tt.rule)
+			}
+			checkDecision(t, d)
+		})
+	}
+	t.Run("a space action without a space panics", func(t *testing.T) {
+		defer func() {
+			if recover() == nil {
+				t.Error("Decide did not panic")
+			}
+		}()
+		policy.Decide(cm, policy.ViewSpace, policy.Target{})
+	})
+}

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"relais"
+)
+
+// Session is a signed-in browser. The store keeps only the hash of its id.
+type Session struct {
+	IDHash    string
+	UserID    int64
+	CSRF      string
+	ExpiresAt time.Time
+}
+
+// CreateSession stores a browser session.
+func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+			ss.IDHash, ss.UserID, ss.CSRF, millis(time.Now()), millis(ss.ExpiresAt))
+		return err
+	})
+}
+
+// SessionByHash returns an unexpired session.
+func (s *Store) SessionByHash(ctx context.Context, idHash string) (*Session, error) {
+	ss := &Session{IDHash: idHash}
+	err := s.read(ctx, func(t *tx) error {
+		var exp int64
+		err := t.queryRow("SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
+			idHash, millis(time.Now())).Scan(&ss.UserID, &ss.CSRF, &exp)
+		if err == sql.ErrNoRows {
+			return notFound("Session")
+		}
+		ss.ExpiresAt = fromMillis(exp)
+		return err
+	})
+	return ss, err
+}
+
+// DeleteSession ends a session (signing out) and clears expired ones.
+func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("DELETE FROM sessions WHERE id_hash = ? OR expires_at <= ?", idHash, millis(time.Now()))
+		return err
+	})
+}
+
+// CreateToken stores the hash of an API token for a user.
+func (s *Store) CreateToken(ctx context.Context, tokenHash string, userID int64) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+			tokenHash, userID, millis(time.Now()))
+		return err
+	})
+}
+
+// UserIDByToken returns the id of the active user a token hash belongs to.
+func (s *Store) UserIDByToken(ctx context.Context, tokenHash string) (id int64, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		err := t.queryRow("SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active WHERE t.token_hash = ?", tokenHash).Scan(&id)
+		if err == sql.ErrNoRows {
+			return &relais.Error{Code: relais.EUNAUTHORIZED, Message: "Unknown or revoked token.", MessageFR: "Jeton inconnu ou révoqué."}
+		}
+		return err
+	})
+	return id, err
+}
+
+// DeleteToken revokes an API token.
+func (s *Store) DeleteToken(ctx context.Context, tokenHash string) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("DELETE FROM api_tokens WHERE token_hash = ?", tokenHash)
+		return err
+	})
+}

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// migration is one numbered, forward-only schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (d *dialect) migrations() ([]migration, error) {
+	dir := "migrations/" + d.name
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", e.Name())
+		}
+		b, err := migrationFiles.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// Migrate applies the migrations the database lacks, each in its own
+// transaction, and returns the names of those it applied. On PostgreSQL an
+// advisory lock serializes nodes that start at once; on SQLite the single
+// writer does.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	ms, err := s.d.migrations()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		// Two PostgreSQL nodes may race on CREATE TABLE IF NOT EXISTS; the
+		// loser sees a unique violation on the catalog and may go on.
+		if s.d.name != "postgres" || !strings.Contains(err.Error(), "23505") {
+			return nil, fmt.Errorf("create schema_migrations: %w", err)
+		}
+	}
+	var applied []string
+	for _, m := range ms {
+		done := false
+		err := s.write(ctx, func(t *tx) error {
+			if s.d.name == "postgres" {
+				if _, err := t.exec("SELECT pg_advisory_xact_lock(727342)"); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := t.queryRow("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				done = true
+				return nil
+			}
+			if _, err := t.tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := t.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.version, m.name, millis(time.Now()))
+			return err
+		})
+		if err != nil {
+			return applied, err
+		}
+		if !done {
+			applied = append(applied, m.name)
+		}
+	}
+	return applied, nil
+}
+
+// SchemaVersion returns the number of the newest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
+	return v, err
+}

@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"relais"
+	"relais/search"
+)
+
+// CreatePost adds a post and indexes it for search, in one transaction.
+func (s *Store) CreatePost(ctx context.Context, p *relais.Post) error {
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = time.Now().UTC()
+	}
+	terms := search.Terms(p.Title + "\n" + p.Body)
+	return s.write(ctx, func(t *tx) (err error) {
+		p.ID, err = t.insert(`INSERT INTO posts (space_id, author_id, kind, title, body, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.SpaceID, p.AuthorID, string(p.Kind), p.Title, p.Body, string(p.Status), millis(p.CreatedAt))
+		if err != nil {
+			return err
+		}
+		_, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)", terms, p.ID, p.SpaceID)
+		return err
+	})
+}
+
+const postColumns = `p.id, p.space_id, p.author_id, u.name, p.kind, p.title, p.body, p.status, p.reply_count, p.created_at`
+
+func scanPost(sc interface{ Scan(...any) error }) (*relais.Post, error) {
+	p := &relais.Post{}
+	var kind, status string
+	var created int64
+	err := sc.Scan(&p.ID, &p.SpaceID, &p.AuthorID, &p.AuthorName, &kind, &p.Title, &p.Body, &status, &p.ReplyCount, &created)
+	p.Kind, p.Status, p.CreatedAt = relais.PostKind(kind), relais.PostStatus(status), fromMillis(created)
+	return p, err
+}
+
+// PostByID returns a post whatever its status; the services decide who sees it.
+func (s *Store) PostByID(ctx context.Context, id int64) (p *relais.Post, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		p, err = scanPost(t.queryRow("SELECT "+postColumns+" FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?", id))
+		if err == sql.ErrNoRows {
+			return notFound("Post")
+		}
+		return err
+	})
+	return p, err
+}
+
+// PostFilter selects a page of a space's threads, newest first.
+type PostFilter struct {
+	SpaceID  int64
+	BeforeID int64 // only posts older than this one (0: from the newest)
+	Limit    int
+	// ViewerID sees their own posts that wait for approval too.
+	ViewerID int64
+}
+
+// Posts returns the published posts of a space, newest first.
+func (s *Store) Posts(ctx context.Context, f PostFilter) ([]*relais.Post, error) {
+	if f.Limit <= 0 || f.Limit > 100 {
+		f.Limit = 20
+	}
+	q := "SELECT " + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.space_id = ? AND (p.status = 'published' OR (p.status = 'pending_approval' AND p.author_id = ?))`
+	args := []any{f.SpaceID, f.ViewerID}
+	if f.BeforeID > 0 {
+		q, args = q+" AND p.id < ?", append(args, f.BeforeID)
+	}
+	q, args = q+" ORDER BY p.id DESC LIMIT ?", append(args, f.Limit)
+	var ps []*relais.Post
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPost(rows)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, p)
+		}
+		return rows.Err()
+	})
+	return ps, err
+}
+
+// CreateReply adds a reply to a post and indexes it.
+func (s *Store) CreateReply(ctx context.Context, r *relais.Reply, spaceID int64) error {
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = time.Now().UTC()
+	}
+	terms := search.Terms(r.Body)
+	return s.write(ctx, func(t *tx) (err error) {
+		r.ID, err = t.insert("INSERT INTO replies (post_id, author_id, body, status, created_at) VALUES (?, ?, ?, ?, ?)",
+			r.PostID, r.AuthorID, r.Body, string(r.Status), millis(r.CreatedAt))
+		if err != nil {
+			return err
+		}
+		if r.Status == relais.StatusPublished {
+			if _, err := t.exec("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?", r.PostID); err != nil {
+				return err
+			}
+		}
+		_, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, ?, ?)", terms, r.PostID, r.ID, spaceID)
+		return err
+	})
+}
+
+// Replies returns the published replies of a post, oldest first, and the
+// viewer's own replies that wait for approval.
+func (s *Store) Replies(ctx context.Context, postID, viewerID int64) ([]*relais.Reply, error) {
+	var rs []*relais.Reply
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(`SELECT r.id, r.post_id, r.author_id, u.name, r.body, r.status, r.created_at
+			FROM replies r JOIN users u ON u.id = r.author_id
+			WHERE r.post_id = ? AND (r.status = 'published' OR (r.status = 'pending_approval' AND r.author_id = ?))
+			ORDER BY r.id`, postID, viewerID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := &relais.Reply{}
+			var status string
+			var created int64
+			if err := rows.Scan(&r.ID, &r.PostID, &r.AuthorID, &r.AuthorName, &r.Body, &status, &created); err != nil {
+				return err
+			}
+			r.Status, r.CreatedAt = relais.PostStatus(status), fromMillis(created)
+			rs = append(rs, r)
+		}
+		return rows.Err()
+	})
+	return rs, err
+}
+
+// ToggleReaction adds the reaction, or removes it when it was there, and
+// reports whether it is now on.
+func (s *Store) ToggleReaction(ctx context.Context, postID, replyID, userID int64, kind relais.ReactionKind) (on bool, err error) {
+	err = s.write(ctx, func(t *tx) error {
+		res, err := t.exec("DELETE FROM reactions WHERE post_id = ? AND reply_id = ? AND user_id = ? AND kind = ?",
+			postID, replyID, userID, string(kind))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		on = true
+		_, err = t.exec("INSERT INTO reactions (post_id, reply_id, user_id, kind, created_at) VALUES (?, ?, ?, ?, ?)",
+			postID, replyID, userID, string(kind), millis(time.Now()))
+		return err
+	})
+	return on, err
+}
+
+// Reactions returns the reaction counts on a post (reply id 0) and its
+// replies, keyed by reply id, marking those of viewerID.
+func (s *Store) Reactions(ctx context.Context, postID, viewerID int64) (map[int64][]relais.ReactionCount, error) {
+	out := make(map[int64][]relais.ReactionCount)
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(`SELECT reply_id, kind, COUNT(*), MAX(CASE WHEN user_id = ? THEN 1 ELSE 0 END)
+			FROM reactions WHERE post_id = ? GROUP BY reply_id, kind ORDER BY reply_id, kind`, viewerID, postID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var replyID int64
+			var kind string
+			var c relais.ReactionCount
+			var mine int
+			if err := rows.Scan(&replyID, &kind, &c.Count, &mine); err != nil {
+				return err
+			}
+			c.Kind, c.Mine = relais.ReactionKind(kind), mine == 1
+			out[replyID] = append(out[replyID], c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ReplyByID returns one reply whatever its status.
+func (s *Store) ReplyByID(ctx context.Context, id int64) (*relais.Reply, error) {
+	r := &relais.Reply{}
+	err := s.read(ctx, func(t *tx) error {
+		var status string
+		var created int64
+		err := t.queryRow(`SELECT r.id, r.post_id, r.author_id, u.name, r.body, r.status, r.created_at
+			FROM replies r JOIN users u ON u.id = r.author_id WHERE r.id = ?`, id).
+			Scan(&r.ID, &r.PostID, &r.AuthorID, &r.AuthorName, &r.Body, &status, &created)
+		if err == sql.ErrNoRows {
+			return notFound("Reply")
+		}
+		r.Status, r.CreatedAt = relais.PostStatus(status), fromMillis(created)
+		return err
+	})
+	return r, err
+}

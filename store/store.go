@@ -1,0 +1,196 @@
+// Package store keeps Relais's data in SQLite (embedded, the default) or
+// PostgreSQL, with raw SQL over database/sql. The two engines differ only
+// through the small dialect seam in dialect.go. Exported methods own their
+// transaction; lowercase helpers take a *tx.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"relais"
+)
+
+// Store is the database of one organization.
+type Store struct {
+	w *sql.DB // writes (one connection on SQLite)
+	r *sql.DB // reads (a pool; the same as w on PostgreSQL)
+	d *dialect
+}
+
+// Open connects to the database named by url: "sqlite:PATH" (or a path
+// ending in .db) or "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, dbURL string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		return openPostgres(ctx, dbURL)
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dbURL, "sqlite:"))
+	}
+	return nil, relais.Errorf(relais.EINVALID, "database URL %q: expected sqlite:PATH or postgres://…", dbURL)
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, relais.Errorf(relais.EINVALID, "database URL sqlite: needs a file path, as in sqlite:relais.db")
+	}
+	path = strings.TrimPrefix(path, "//")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	// busy_timeout first, so that the other pragmas wait rather than fail.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &Store{w: w, r: r, d: sqliteDialect}, nil
+}
+
+func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return &Store{w: db, r: db, d: postgresDialect}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Engine returns "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name }
+
+// tx is a transaction that speaks the dialect: queries are written with ?
+// placeholders and rebound for the engine.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	d   *dialect
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.d.rebind(q), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *tx) insert(q string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(q+" RETURNING id", args...).Scan(&id)
+	return id, t.d.translate(err)
+}
+
+// write runs fn in a read-write transaction and commits it.
+func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	return s.run(ctx, s.w, false, fn)
+}
+
+// read runs fn in a read-only transaction.
+func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
+	return s.run(ctx, s.r, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx) error) error {
+	var opts *sql.TxOptions
+	if readOnly && s.d.name == "postgres" {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return s.d.translate(err)
+	}
+	t := &tx{ctx: ctx, tx: sqlTx, d: s.d}
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return s.d.translate(err)
+	}
+	return s.d.translate(sqlTx.Commit())
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	if n <= 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+func notFound(what string) error {
+	return &relais.Error{Code: relais.ENOTFOUND, Message: what + " not found.", MessageFR: frNotFound[what]}
+}
+
+var frNotFound = map[string]string{
+	"User":    "Utilisateur introuvable.",
+	"Space":   "Espace introuvable.",
+	"Post":    "Message introuvable.",
+	"Reply":   "Réponse introuvable.",
+	"Team":    "Équipe introuvable.",
+	"Unit":    "Unité introuvable.",
+	"Charter": "Charte introuvable.",
+	"Session": "Session introuvable.",
+	"Request": "Demande introuvable.",
+}

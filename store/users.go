@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"relais"
+)
+
+// CreateUnit adds a business unit, or returns the existing one of that name.
+func (s *Store) CreateUnit(ctx context.Context, name string) (*relais.Unit, error) {
+	u := &relais.Unit{Name: strings.TrimSpace(name)}
+	err := s.write(ctx, func(t *tx) error {
+		err := t.queryRow("SELECT id FROM units WHERE name = ?", u.Name).Scan(&u.ID)
+		if err == sql.ErrNoRows {
+			u.ID, err = t.insert("INSERT INTO units (name) VALUES (?)", u.Name)
+		}
+		return err
+	})
+	return u, err
+}
+
+// Units returns every business unit by name.
+func (s *Store) Units(ctx context.Context) ([]relais.Unit, error) {
+	var us []relais.Unit
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query("SELECT id, name FROM units ORDER BY name")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u relais.Unit
+			if err := rows.Scan(&u.ID, &u.Name); err != nil {
+				return err
+			}
+			us = append(us, u)
+		}
+		return rows.Err()
+	})
+	return us, err
+}
+
+// CreateUser adds an account with its roles. passwordHash may be empty for
+// an account that signs in through single sign-on.
+func (s *Store) CreateUser(ctx context.Context, u *relais.User, passwordHash string) error {
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = time.Now().UTC()
+	}
+	return s.write(ctx, func(t *tx) error {
+		id, err := t.insert(`INSERT INTO users (login, name, email, employment, unit_id, site, job_family,
+			password_hash, active, co_pilot, mentor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Login, u.Name, u.Email, string(u.Employment), nullID(u.UnitID), u.Site, u.JobFamily,
+			passwordHash, true, u.CoPilot, nullID(u.MentorID), millis(u.CreatedAt))
+		if err != nil {
+			if relais.ErrorCode(err) == relais.ECONFLICT {
+				return &relais.Error{Code: relais.ECONFLICT, Field: "login",
+					Message: "The login " + u.Login + " is taken.", MessageFR: "L'identifiant " + u.Login + " est déjà pris."}
+			}
+			return err
+		}
+		u.ID, u.Active = id, true
+		return setRoles(t, id, u.Roles)
+	})
+}
+
+func setRoles(t *tx, userID int64, roles []relais.Role) error {
+	if _, err := t.exec("DELETE FROM user_roles WHERE user_id = ?", userID); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if _, err := t.exec("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", userID, string(r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetRoles replaces the roles of a user.
+func (s *Store) SetRoles(ctx context.Context, userID int64, roles []relais.Role) error {
+	return s.write(ctx, func(t *tx) error { return setRoles(t, userID, roles) })
+}
+
+// SetCoPilot places a user in (or out of) the co-pilot period with a mentor.
+func (s *Store) SetCoPilot(ctx context.Context, userID int64, on bool, mentorID int64) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("UPDATE users SET co_pilot = ?, mentor_id = ? WHERE id = ?", on, nullID(mentorID), userID)
+		return err
+	})
+}
+
+const userColumns = `u.id, u.login, u.name, u.email, u.employment, COALESCE(u.unit_id, 0), u.site, u.job_family,
+	u.active, u.co_pilot, COALESCE(u.mentor_id, 0), u.created_at`
+
+func scanUser(sc interface{ Scan(...any) error }, u *relais.User) error {
+	var created int64
+	var emp string
+	err := sc.Scan(&u.ID, &u.Login, &u.Name, &u.Email, &emp, &u.UnitID, &u.Site, &u.JobFamily,
+		&u.Active, &u.CoPilot, &u.MentorID, &created)
+	u.Employment, u.CreatedAt = relais.Employment(emp), fromMillis(created)
+	return err
+}
+
+func loadRoles(t *tx, u *relais.User) error {
+	rows, err := t.query("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", u.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	u.Roles = []relais.Role{}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return err
+		}
+		u.Roles = append(u.Roles, relais.Role(r))
+	}
+	return rows.Err()
+}
+
+func userWhere(t *tx, where string, args ...any) (*relais.User, error) {
+	u := &relais.User{}
+	if err := scanUser(t.queryRow("SELECT "+userColumns+" FROM users u WHERE "+where, args...), u); err != nil {
+		if err == sql.ErrNoRows {
+			return nil, notFound("User")
+		}
+		return nil, err
+	}
+	return u, loadRoles(t, u)
+}
+
+// UserByID returns a user with their roles.
+func (s *Store) UserByID(ctx context.Context, id int64) (u *relais.User, err error) {
+	err = s.read(ctx, func(t *tx) error { u, err = userWhere(t, "u.id = ?", id); return err })
+	return u, err
+}
+
+// UserByLogin returns a user with their roles.
+func (s *Store) UserByLogin(ctx context.Context, login string) (u *relais.User, err error) {
+	err = s.read(ctx, func(t *tx) error { u, err = userWhere(t, "u.login = ?", login); return err })
+	return u, err
+}
+
+// PasswordHash returns the user of a login with their password hash, for
+// signing in.
+func (s *Store) PasswordHash(ctx context.Context, login string) (u *relais.User, hash string, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		if u, err = userWhere(t, "u.login = ?", login); err != nil {
+			return err
+		}
+		return t.queryRow("SELECT password_hash FROM users WHERE id = ?", u.ID).Scan(&hash)
+	})
+	return u, hash, err
+}
+
+// SetPassword replaces a user's password hash.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, userID)
+		return err
+	})
+}
+
+// Users returns the users whose login is login, or every user when login is
+// empty, by login.
+func (s *Store) Users(ctx context.Context, login string) ([]*relais.User, error) {
+	var us []*relais.User
+	err := s.read(ctx, func(t *tx) error {
+		q, args := "SELECT "+userColumns+" FROM users u", []any{}
+		if login != "" {
+			q, args = q+" WHERE u.login = ?", append(args, login)
+		}
+		rows, err := t.query(q+" ORDER BY u.login", args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			u := &relais.User{}
+			if err := scanUser(rows, u); err != nil {
+				rows.Close()
+				return err
+			}
+			us = append(us, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, u := range us {
+			if err := loadRoles(t, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return us, err
+}
+
+// CreateTeam adds a team led by managerID (0 for none).
+func (s *Store) CreateTeam(ctx context.Context, team *relais.Team) error {
+	return s.write(ctx, func(t *tx) (err error) {
+		team.ID, err = t.insert("INSERT INTO teams (name, unit_id, manager_id) VALUES (?, ?, ?)",
+			team.Name, nullID(team.UnitID), nullID(team.ManagerID))
+		return err
+	})
+}
+
+// AddTeamMember puts a user in a team; adding twice is harmless.
+func (s *Store) AddTeamMember(ctx context.Context, teamID, userID int64) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("INSERT INTO team_members (team_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", teamID, userID)
+		return err
+	})
+}
+
+// RemoveTeamMember takes a user out of a team. Their access to the team
+// space ends at once; their posts stay.
+func (s *Store) RemoveTeamMember(ctx context.Context, teamID, userID int64) error {
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec("DELETE FROM team_members WHERE team_id = ? AND user_id = ?", teamID, userID)
+		return err
+	})
+}
+
+// TeamByID returns a team.
+func (s *Store) TeamByID(ctx context.Context, id int64) (*relais.Team, error) {
+	team := &relais.Team{}
+	err := s.read(ctx, func(t *tx) error {
+		err := t.queryRow("SELECT id, name, COALESCE(unit_id, 0), COALESCE(manager_id, 0) FROM teams WHERE id = ?", id).
+			Scan(&team.ID, &team.Name, &team.UnitID, &team.ManagerID)
+		if err == sql.ErrNoRows {
+			return notFound("Team")
+		}
+		return err
+	})
+	return team, err
+}
