@@ -42,10 +42,13 @@ const (
 	CreateReply Action = "reply.create"
 	React       Action = "reaction.create"
 	GrantRole   Action = "role.grant" // give an organization-wide role to an account
+	// ViewDirectory is seeing the whole directory of people; who may not
+	// sees only the members of their own spaces.
+	ViewDirectory Action = "directory.view"
 )
 
 // Actions lists every action, in a stable order.
-var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole}
+var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole, ViewDirectory}
 
 // visible reports whether the action makes something visible to others, so
 // that an actor in co-pilot needs a mentor's approval for it.
@@ -115,8 +118,14 @@ func decide(e Effect, rule string) Decision {
 
 // Decide applies the rules to one action of one actor on one target.
 func Decide(a Actor, act Action, t Target) Decision {
-	if act == GrantRole {
+	switch act {
+	case GrantRole:
 		return decideRole(a, t)
+	case ViewDirectory:
+		if a.Employment == relais.Internal {
+			return decide(Allow, RuleDirectoryInternal)
+		}
+		return decide(Deny, RuleDirectoryExternal)
 	}
 	if t.Space == nil {
 		panic("policy: " + string(act) + " needs a space")

@@ -108,11 +108,12 @@ func relations(k relais.SpaceKind) []string {
 	return []string{relNone, relMember, relSteward}
 }
 
-// spaceActions is every action on a space: policy.Actions without GrantRole.
+// spaceActions is every action on a space: policy.Actions without GrantRole
+// and ViewDirectory.
 func spaceActions() []policy.Action {
 	var as []policy.Action
 	for _, a := range policy.Actions {
-		if a != policy.GrantRole {
+		if a != policy.GrantRole && a != policy.ViewDirectory {
 			as = append(as, a)
 		}
 	}
@@ -200,6 +201,16 @@ func matrix() []combo {
 				})
 			}
 		}
+		// Employees see the whole directory; an external account only the
+		// members of its own spaces.
+		eff, rule := policy.Allow, "directory.internal"
+		if p.external {
+			eff, rule = policy.Deny, "directory.external"
+		}
+		cs = append(cs, combo{
+			fields: [6]string{p.name, "directory", "-", "-", "-", string(policy.ViewDirectory)},
+			actor:  p.actor, action: policy.ViewDirectory, effect: eff, rule: rule,
+		})
 	}
 	return cs
 }
@@ -307,7 +318,7 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*3*6 + 1*1*2*6 + 3*2); len(cs) != want {
+	if want := len(profiles) * (3*4*3*6 + 1*1*2*6 + 3*2 + 1); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -29,6 +29,8 @@ const (
 	RuleRoleAuthority      = "role.authority"
 	RuleRoleGrant          = "role.grant"
 	RuleRoleCMInternalOnly = "role.cm_internal_only"
+	RuleDirectoryInternal  = "directory.internal"
+	RuleDirectoryExternal  = "directory.external"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -87,6 +89,12 @@ var Rules = []Rule{
 	{RuleRoleCMInternalOnly,
 		"Le rôle de community manager n'est jamais confié à un compte externe : il gouverne l'ensemble et doit être salarié de l'entreprise.",
 		"The community manager role is never held by an external account: it governs the whole and must be an employee of the company."},
+	{RuleDirectoryInternal,
+		"Les salariés voient l'annuaire des personnes de l'organisation.",
+		"Employees see the directory of the organization's people."},
+	{RuleDirectoryExternal,
+		"Un compte externe ne voit, parmi les personnes, que les membres de ses espaces.",
+		"An external account sees, of people, only the members of its own spaces."},
 }
 
 var byID = func() map[string]Rule {

@@ -237,3 +237,29 @@ func (s *Store) TeamByID(ctx context.Context, id int64) (*relais.Team, error) {
 	})
 	return team, err
 }
+
+// CoMembers returns the ids of the people who share a community with
+// userID (as member or steward), userID included.
+func (s *Store) CoMembers(ctx context.Context, userID int64) (map[int64]bool, error) {
+	out := map[int64]bool{userID: true}
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(`WITH mine AS (
+				SELECT space_id FROM memberships WHERE user_id = ?
+				UNION SELECT space_id FROM space_stewards WHERE user_id = ?)
+			SELECT user_id FROM memberships WHERE space_id IN (SELECT space_id FROM mine)
+			UNION SELECT user_id FROM space_stewards WHERE space_id IN (SELECT space_id FROM mine)`, userID, userID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}

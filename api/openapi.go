@@ -1,0 +1,188 @@
+package api
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// OpenAPI returns the OpenAPI 3.1 document of the given routes. Paths,
+// methods, parameters and schemas come from the route table itself; a test
+// holds the document against the routes the server really answers.
+func OpenAPI(routes []Route) []byte {
+	paths := map[string]map[string]any{}
+	for _, rt := range routes {
+		p := paths[rt.Path]
+		if p == nil {
+			p = map[string]any{}
+			paths[rt.Path] = p
+		}
+		p[strings.ToLower(rt.Method)] = operation(rt)
+	}
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Relais API",
+			"version":     "1",
+			"description": "The JSON API of Relais. Every call but POST /api/v1/tokens sends Authorization: Bearer <token>. Errors are {\"error\":{\"code\",\"message\",\"rule\"}}; messages follow Accept-Language (French or English).",
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas":         schemas,
+		},
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func operation(rt Route) map[string]any {
+	op := map[string]any{"summary": rt.Summary, "operationId": operationID(rt)}
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
+			"schema": map[string]any{"type": "integer", "minimum": 1}})
+	}
+	for _, q := range rt.Query {
+		params = append(params, map[string]any{"name": q, "in": "query", "required": q == "q", "schema": queryParamSchema[q]})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	if rt.Request != "" {
+		op["requestBody"] = map[string]any{"required": true,
+			"content": map[string]any{"application/json": map[string]any{"schema": ref(rt.Request)}}}
+	}
+	ok := map[string]any{"description": "Success"}
+	if rt.Response != "" {
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+	}
+	errResp := map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	responses := map[string]any{itoa(rt.Status): ok, "400": errResp, "404": errResp}
+	if rt.Path == "/api/v1/spaces/{id}/members" && rt.Method == "POST" {
+		responses["202"] = map[string]any{"description": "Request pending a steward's approval",
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("JoinResult")}}}
+		responses["409"], responses["422"] = errResp, errResp
+	}
+	if rt.Auth {
+		op["security"] = []any{map[string]any{"bearer": []any{}}}
+		responses["401"], responses["403"] = errResp, errResp
+	} else {
+		responses["401"], responses["429"] = errResp, errResp
+	}
+	if rt.Request != "" {
+		responses["413"], responses["422"] = errResp, errResp
+	}
+	op["responses"] = responses
+	return op
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func operationID(rt Route) string {
+	id := strings.ToLower(rt.Method)
+	for _, part := range strings.Split(strings.TrimPrefix(rt.Path, "/api/v1/"), "/") {
+		part = strings.Trim(part, "{}")
+		id += strings.ToUpper(part[:1]) + part[1:]
+	}
+	return strings.ReplaceAll(id, "-", "")
+}
+
+var queryParamSchema = map[string]any{
+	"q":      map[string]any{"type": "string", "maxLength": 500},
+	"limit":  map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+	"before": map[string]any{"type": "integer", "minimum": 1, "description": "only posts older than this post id"},
+	"login":  map[string]any{"type": "string"},
+}
+
+func obj(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	integer = map[string]any{"type": "integer"}
+	boolean = map[string]any{"type": "boolean"}
+	instant = map[string]any{"type": "string", "format": "date-time"}
+)
+
+func enum(vals ...string) map[string]any { return map[string]any{"type": "string", "enum": vals} }
+func array(items any) map[string]any     { return map[string]any{"type": "array", "items": items} }
+
+var postKinds = enum("discussion", "question", "problem", "best_practice", "coordination", "decision")
+var reactionKinds = enum("like", "thanks", "insightful", "agree")
+var statuses = enum("published", "pending_approval", "hidden", "rejected")
+
+var schemas = map[string]any{
+	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
+		"code": str, "message": str, "rule": str, "field": str})}),
+	"TokenRequest": obj([]string{"login", "password"}, map[string]any{"login": str, "password": str}),
+	"Token":        obj([]string{"token"}, map[string]any{"token": str, "user": ref("User")}),
+	"User": obj([]string{"id", "login", "name", "roles", "employment"}, map[string]any{
+		"id": integer, "login": str, "name": str, "co_pilot": boolean,
+		"roles":      array(enum("administrator", "community_manager", "social_media_manager")),
+		"employment": enum("internal", "external")}),
+	"UserList":     obj([]string{"users"}, map[string]any{"users": array(ref("User"))}),
+	"RolesRequest": obj([]string{"roles"}, map[string]any{"roles": array(enum("administrator", "community_manager", "social_media_manager"))}),
+	"Charter": obj([]string{"version", "objective", "rules", "autonomy", "expected_actions"}, map[string]any{
+		"version": integer, "objective": str, "rules": str, "autonomy": str, "expected_actions": str, "created_at": instant}),
+	"CharterList": obj([]string{"charters"}, map[string]any{"charters": array(ref("Charter"))}),
+	"Decision": obj([]string{"allowed", "effect", "rule", "reason"}, map[string]any{
+		"allowed": boolean, "effect": enum("allow", "deny", "needs_approval"), "rule": str, "reason": str}),
+	"Space": obj([]string{"id", "name", "kind", "audience", "join_policy", "charter"}, map[string]any{
+		"id": integer, "name": str, "description": str, "kind": enum("community", "team"),
+		"audience": enum("internal", "external", "mixed"), "join_policy": enum("open", "criteria", "request", "directory"),
+		"join_criteria": obj(nil, map[string]any{"unit_ids": array(integer), "sites": array(str), "job_families": array(str),
+			"employments": array(enum("internal", "external"))}),
+		"flow": enum("in", "above"), "team_id": integer, "sponsor_unit_id": integer, "charter": ref("Charter"),
+		"membership": obj(nil, map[string]any{"member": boolean, "steward": boolean, "manager": boolean,
+			"charter_version": integer, "pending_request": boolean}),
+		"permissions": map[string]any{"type": "object", "additionalProperties": ref("Decision")},
+		"created_at":  instant}),
+	"SpaceList":  obj([]string{"spaces"}, map[string]any{"spaces": array(ref("Space"))}),
+	"Member":     obj([]string{"id", "login", "name"}, map[string]any{"id": integer, "login": str, "name": str, "steward": boolean, "manager": boolean}),
+	"MemberList": obj([]string{"members"}, map[string]any{"members": array(ref("Member"))}),
+	"JoinRequest": obj([]string{"charter_version"}, map[string]any{"charter_version": map[string]any{
+		"type": "integer", "description": "the version of the charter the caller read and accepts: the current one"}}),
+	"JoinResult": obj([]string{"status", "space_id", "charter_version"}, map[string]any{
+		"status": enum("joined", "pending"), "space_id": integer, "charter_version": integer, "rule": str}),
+	"NewPost": obj([]string{"title", "body"}, map[string]any{"kind": postKinds,
+		"title": map[string]any{"type": "string", "minLength": 1, "maxLength": 200},
+		"body":  map[string]any{"type": "string", "minLength": 1, "maxLength": 20000, "description": "markdown"}}),
+	"Post": obj([]string{"id", "space_id", "kind", "title", "body", "status"}, map[string]any{
+		"id": integer, "space_id": integer, "author_id": integer, "author_name": str, "kind": postKinds,
+		"title": str, "body": str, "status": statuses, "reply_count": integer, "created_at": instant}),
+	"PostList":      obj([]string{"posts"}, map[string]any{"posts": array(ref("Post"))}),
+	"ReactionCount": obj([]string{"kind", "count"}, map[string]any{"kind": reactionKinds, "count": integer, "mine": boolean}),
+	"NewReply":      obj([]string{"body"}, map[string]any{"body": map[string]any{"type": "string", "minLength": 1, "maxLength": 20000}}),
+	"Reply": obj([]string{"id", "post_id", "body", "status"}, map[string]any{
+		"id": integer, "post_id": integer, "author_id": integer, "author_name": str, "body": str, "status": statuses,
+		"reactions": array(ref("ReactionCount")), "created_at": instant}),
+	"Thread": obj([]string{"id", "space_id", "title", "body", "replies"}, map[string]any{
+		"id": integer, "space_id": integer, "author_id": integer, "author_name": str, "kind": postKinds,
+		"title": str, "body": str, "status": statuses, "reply_count": integer, "created_at": instant,
+		"reactions": array(ref("ReactionCount")), "replies": array(ref("Reply")),
+		"space":       obj(nil, map[string]any{"id": integer, "name": str, "kind": enum("community", "team")}),
+		"permissions": map[string]any{"type": "object", "additionalProperties": ref("Decision")}}),
+	"NewReaction":    obj([]string{"kind"}, map[string]any{"kind": reactionKinds, "reply_id": integer}),
+	"ReactionResult": obj([]string{"post_id", "kind", "on"}, map[string]any{"post_id": integer, "reply_id": integer, "kind": reactionKinds, "on": boolean}),
+	"SearchResult": obj([]string{"post_id", "space_id", "title"}, map[string]any{
+		"post_id": integer, "reply_id": integer, "space_id": integer, "kind": postKinds, "title": str, "excerpt": str, "created_at": instant}),
+	"SearchResults": obj([]string{"results"}, map[string]any{"query": str, "results": array(ref("SearchResult"))}),
+	"Rule":          obj([]string{"id", "fr", "en"}, map[string]any{"id": str, "fr": str, "en": str}),
+	"Rulebook":      obj([]string{"rules"}, map[string]any{"rules": array(ref("Rule"))}),
+}

@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"relais"
+	"relais/auth"
+	"relais/events"
+	"relais/policy"
+	"relais/store"
+)
+
+// SessionLifetime is how long a browser stays signed in.
+const SessionLifetime = 14 * 24 * time.Hour
+
+func badCredentials() error {
+	return &relais.Error{Code: relais.EUNAUTHORIZED, Message: "Wrong login or password.", MessageFR: "Identifiant ou mot de passe incorrect."}
+}
+
+// SignIn checks a login and password. Failed attempts are slowed down per
+// account and per address (remote).
+func (s *Service) SignIn(ctx context.Context, login, password, remote string) (*relais.User, error) {
+	login = strings.TrimSpace(login)
+	keys := []string{"login:" + strings.ToLower(login), "addr:" + remote}
+	if wait := s.Throttle.Wait(keys...); wait > 0 {
+		secs := itoa(int(wait.Round(time.Second)/time.Second) + 1)
+		return nil, &relais.Error{Code: relais.ETOOMANY, Field: secs,
+			Message:   "Too many failed sign-ins: try again in " + secs + " s.",
+			MessageFR: "Trop d'échecs de connexion : réessayez dans " + secs + " s."}
+	}
+	if login == "" || password == "" || len(login) > 200 || len(password) > 1024 {
+		s.Throttle.Fail(keys...)
+		return nil, badCredentials()
+	}
+	u, hash, err := s.Store.PasswordHash(ctx, login)
+	if relais.ErrorCode(err) == relais.ENOTFOUND {
+		auth.CheckNoAccount(password)
+		s.Throttle.Fail(keys...)
+		return nil, badCredentials()
+	} else if err != nil {
+		return nil, err
+	}
+	if !u.Active || !auth.CheckPassword(hash, password) {
+		s.Throttle.Fail(keys...)
+		return nil, badCredentials()
+	}
+	s.Throttle.Succeed(keys[0])
+	return u, nil
+}
+
+// CreateToken signs in and returns a new API token.
+func (s *Service) CreateToken(ctx context.Context, login, password, remote string) (string, *relais.User, error) {
+	u, err := s.SignIn(ctx, login, password, remote)
+	if err != nil {
+		return "", nil, err
+	}
+	token := auth.NewSecret()
+	if err := s.Store.CreateToken(ctx, auth.HashSecret(token), u.ID); err != nil {
+		return "", nil, err
+	}
+	s.publish(events.TokenCreated, 0, u.ID, u.ID)
+	return token, u, nil
+}
+
+// UserByToken returns the active user an API token belongs to.
+func (s *Service) UserByToken(ctx context.Context, token string) (*relais.User, error) {
+	id, err := s.Store.UserIDByToken(ctx, auth.HashSecret(token))
+	if err != nil {
+		return nil, err
+	}
+	return s.activeUser(ctx, id)
+}
+
+func (s *Service) activeUser(ctx context.Context, id int64) (*relais.User, error) {
+	u, err := s.Store.UserByID(ctx, id)
+	if relais.ErrorCode(err) == relais.ENOTFOUND || (err == nil && !u.Active) {
+		return nil, &relais.Error{Code: relais.EUNAUTHORIZED, Message: "Please sign in.", MessageFR: "Veuillez vous connecter."}
+	}
+	return u, err
+}
+
+// StartSession signs in a browser and returns the session secret (for the
+// cookie) and its CSRF token.
+func (s *Service) StartSession(ctx context.Context, login, password, remote string) (secret string, ss *store.Session, err error) {
+	u, err := s.SignIn(ctx, login, password, remote)
+	if err != nil {
+		return "", nil, err
+	}
+	secret = auth.NewSecret()
+	ss = &store.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CSRF: auth.NewSecret(), ExpiresAt: time.Now().Add(SessionLifetime)}
+	if err := s.Store.CreateSession(ctx, ss); err != nil {
+		return "", nil, err
+	}
+	s.publish(events.SessionStarted, 0, u.ID, u.ID)
+	return secret, ss, nil
+}
+
+// Session returns the user and session of a session secret.
+func (s *Service) Session(ctx context.Context, secret string) (*relais.User, *store.Session, error) {
+	ss, err := s.Store.SessionByHash(ctx, auth.HashSecret(secret))
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.activeUser(ctx, ss.UserID)
+	return u, ss, err
+}
+
+// EndSession signs a browser out.
+func (s *Service) EndSession(ctx context.Context, secret string) error {
+	return s.Store.DeleteSession(ctx, auth.HashSecret(secret))
+}
+
+// UserByLogin returns the public profile of a user.
+func (s *Service) UserByLogin(ctx context.Context, login string) (*relais.User, error) {
+	return s.Store.UserByLogin(ctx, login)
+}
+
+// SetRoles replaces the organization-wide roles of a user, each role
+// granted only as the policy allows.
+func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64, roles []relais.Role) (*relais.User, error) {
+	subject, err := s.Store.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	a, sub := policy.ActorOf(actor), policy.ActorOf(subject)
+	seen := map[relais.Role]bool{}
+	clean := []relais.Role{}
+	for _, r := range roles {
+		if !r.Valid() {
+			return nil, &relais.Error{Code: relais.EINVALID, Field: "roles",
+				Message:   "Unknown role " + string(r) + "; expected administrator, community_manager or social_media_manager.",
+				MessageFR: "Rôle inconnu " + string(r) + " ; attendu : administrator, community_manager ou social_media_manager."}
+		}
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		clean = append(clean, r)
+	}
+	if d := policy.Decide(a, policy.GrantRole, policy.Target{Subject: &sub}); d.Rule.ID == policy.RuleRoleAuthority {
+		return nil, d.Err()
+	}
+	for _, r := range clean {
+		if d := policy.Decide(a, policy.GrantRole, policy.Target{Role: r, Subject: &sub}); d.Effect == policy.Deny {
+			e := d.Err().(*relais.Error)
+			if d.Rule.ID == policy.RuleRoleCMInternalOnly {
+				e.Code = relais.EUNPROCESSABLE
+			}
+			return nil, e
+		}
+	}
+	if err := s.Store.SetRoles(ctx, userID, clean); err != nil {
+		return nil, err
+	}
+	s.publish(events.RolesChanged, 0, actor.ID, userID)
+	return s.Store.UserByID(ctx, userID)
+}
+
+// RevokeToken revokes an API token (signing out of the API).
+func (s *Service) RevokeToken(ctx context.Context, token string) error {
+	return s.Store.DeleteToken(ctx, auth.HashSecret(token))
+}
+
+// Users returns the users of a login (every user when login is empty) that
+// the actor may see: the whole directory for employees, the members of
+// their own spaces for external accounts.
+func (s *Service) Users(ctx context.Context, actor *relais.User, login string) ([]*relais.User, error) {
+	us, err := s.Store.Users(ctx, strings.TrimSpace(login))
+	if err != nil {
+		return nil, err
+	}
+	if policy.Decide(policy.ActorOf(actor), policy.ViewDirectory, policy.Target{}).Effect == policy.Allow {
+		return us, nil
+	}
+	visible, err := s.Store.CoMembers(ctx, actor.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := us[:0]
+	for _, u := range us {
+		if visible[u.ID] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

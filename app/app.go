@@ -1,0 +1,210 @@
+// Package app holds the use cases of Relais. Each one loads the facts,
+// asks the policy, writes in one transaction and publishes an event. The
+// web and API packages are thin faces over these services.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"relais"
+	"relais/auth"
+	"relais/events"
+	"relais/policy"
+	"relais/store"
+)
+
+// Service is the set of use cases over one organization's store.
+type Service struct {
+	Store    *store.Store
+	Bus      events.Bus
+	Log      *slog.Logger
+	Throttle *auth.Throttle
+}
+
+// New returns a service over a store and a bus.
+func New(st *store.Store, bus events.Bus, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{Store: st, Bus: bus, Log: log, Throttle: auth.NewThrottle()}
+}
+
+func (s *Service) publish(kind string, spaceID, actorID, subject int64) {
+	s.Bus.Publish(events.Event{Kind: kind, SpaceID: spaceID, ActorID: actorID, Subject: subject, At: time.Now().UTC()})
+}
+
+// target builds the policy target for a user and a space.
+func target(sp *relais.Space, rel store.Relation) policy.Target {
+	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward}
+}
+
+// Permissions are the policy's answers for the actions a page offers on a
+// space, so that the UI shows only what is allowed and explains the rest.
+type Permissions struct {
+	View  policy.Decision `json:"-"`
+	Read  policy.Decision `json:"-"`
+	Join  policy.Decision `json:"-"`
+	Post  policy.Decision `json:"-"`
+	Reply policy.Decision `json:"-"`
+	React policy.Decision `json:"-"`
+}
+
+func permissions(a policy.Actor, t policy.Target) Permissions {
+	return Permissions{
+		View:  policy.Decide(a, policy.ViewSpace, t),
+		Read:  policy.Decide(a, policy.ReadPosts, t),
+		Join:  policy.Decide(a, policy.JoinSpace, t),
+		Post:  policy.Decide(a, policy.CreatePost, t),
+		Reply: policy.Decide(a, policy.CreateReply, t),
+		React: policy.Decide(a, policy.React, t),
+	}
+}
+
+// SpaceView is a space as one person sees it.
+type SpaceView struct {
+	*relais.Space
+	Relation store.Relation
+	Can      Permissions
+}
+
+// spaceView loads a space and the actor's relation to it, and refuses it
+// when the actor may not even see it.
+func (s *Service) spaceView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
+	sp, err := s.Store.SpaceByID(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := s.Store.RelationTo(ctx, u.ID, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	v := &SpaceView{Space: sp, Relation: rel, Can: permissions(policy.ActorOf(u), target(sp, rel))}
+	if err := v.Can.View.Err(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Space returns a space the actor may see, with their permissions.
+func (s *Service) Space(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
+	return s.spaceView(ctx, u, spaceID)
+}
+
+// Spaces returns the spaces the actor may see: their team spaces, the
+// communities they belong to, then the others they could join.
+func (s *Service) Spaces(ctx context.Context, u *relais.User) ([]*SpaceView, error) {
+	all, err := s.Store.Spaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := s.Store.Relations(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	a := policy.ActorOf(u)
+	var out []*SpaceView
+	for _, sp := range all {
+		rel := rels[sp.ID]
+		can := permissions(a, target(sp, rel))
+		if can.View.Allowed() {
+			out = append(out, &SpaceView{Space: sp, Relation: rel, Can: can})
+		}
+	}
+	return out, nil
+}
+
+// readableSpaceIDs returns the ids of the spaces whose threads the actor
+// may read.
+func (s *Service) readableSpaceIDs(ctx context.Context, u *relais.User) ([]int64, error) {
+	all, err := s.Store.Spaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := s.Store.Relations(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	a := policy.ActorOf(u)
+	var ids []int64
+	for _, sp := range all {
+		if policy.Decide(a, policy.ReadPosts, target(sp, rels[sp.ID])).Effect == policy.Allow {
+			ids = append(ids, sp.ID)
+		}
+	}
+	return ids, nil
+}
+
+// Members returns the people of a space the actor may read.
+func (s *Service) Members(ctx context.Context, u *relais.User, spaceID int64) ([]store.Member, error) {
+	v, err := s.spaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Can.Read.Err(); err != nil {
+		return nil, err
+	}
+	return s.Store.Members(ctx, spaceID)
+}
+
+// JoinResult tells whether a person joined at once or waits for a steward.
+type JoinResult struct {
+	Status         string `json:"status"` // "joined" or "pending"
+	SpaceID        int64  `json:"space_id"`
+	CharterVersion int    `json:"charter_version"`
+	Rule           string `json:"rule"`
+}
+
+// Join makes the actor a member of a space after they accepted the
+// charter's current version, or files their request when a steward must
+// approve it.
+func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, charterVersion int) (*JoinResult, error) {
+	v, err := s.spaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	d := v.Can.Join
+	if d.Effect == policy.Deny {
+		err := d.Err().(*relais.Error)
+		if d.Rule.ID == policy.RuleJoinAlreadyMember {
+			err.Code = relais.ECONFLICT
+		}
+		return nil, err
+	}
+	current := v.Charter.Version
+	if charterVersion != current {
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "charter_version", Rule: "charter.accept",
+			Message:   "To join, read and accept the current version of the charter (version " + itoa(current) + ").",
+			MessageFR: "Pour rejoindre l'espace, lisez et acceptez la version actuelle de la charte (version " + itoa(current) + ")."}
+	}
+	res := &JoinResult{SpaceID: spaceID, CharterVersion: current, Rule: d.Rule.ID}
+	if d.Effect == policy.NeedsApproval {
+		id, err := s.Store.RequestToJoin(ctx, spaceID, u.ID, current)
+		if err != nil {
+			return nil, err
+		}
+		res.Status = "pending"
+		s.publish(events.JoinRequested, spaceID, u.ID, id)
+		return res, nil
+	}
+	if err := s.Store.Join(ctx, &relais.Membership{SpaceID: spaceID, UserID: u.ID, CharterVersion: current}); err != nil {
+		return nil, err
+	}
+	res.Status = "joined"
+	s.publish(events.MemberJoined, spaceID, u.ID, u.ID)
+	return res, nil
+}
+
+func itoa(n int) string {
+	return fmtInt(int64(n))
+}
+
+// Charters returns every version of the charter of a space the actor may
+// see, newest first.
+func (s *Service) Charters(ctx context.Context, u *relais.User, spaceID int64) ([]relais.Charter, error) {
+	if _, err := s.spaceView(ctx, u, spaceID); err != nil {
+		return nil, err
+	}
+	return s.Store.Charters(ctx, spaceID)
+}

@@ -1,0 +1,206 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"relais"
+	"relais/events"
+	"relais/policy"
+	"relais/search"
+	"relais/store"
+)
+
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+// charterGate refuses a contribution from a community member who has not
+// accepted the charter's current version yet.
+func charterGate(v *SpaceView) error {
+	if v.Kind != relais.SpaceCommunity || !v.Relation.Member || v.Relation.Steward || v.Relation.CharterVersion >= v.Charter.Version {
+		return nil
+	}
+	return &relais.Error{Code: relais.EUNPROCESSABLE, Rule: "charter.accept",
+		Message:   "The charter changed (version " + itoa(v.Charter.Version) + "): read and accept it again before you contribute.",
+		MessageFR: "La charte a changé (version " + itoa(v.Charter.Version) + ") : relisez-la et acceptez-la avant de contribuer."}
+}
+
+// statusFor turns a decision into the status of new content.
+func statusFor(d policy.Decision) relais.PostStatus {
+	if d.Effect == policy.NeedsApproval {
+		return relais.StatusPendingApproval
+	}
+	return relais.StatusPublished
+}
+
+// Posts returns a page of a space's threads, newest first.
+func (s *Service) Posts(ctx context.Context, u *relais.User, spaceID, beforeID int64, limit int) ([]*relais.Post, error) {
+	v, err := s.spaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Can.Read.Err(); err != nil {
+		return nil, err
+	}
+	return s.Store.Posts(ctx, store.PostFilter{SpaceID: spaceID, BeforeID: beforeID, Limit: limit, ViewerID: u.ID})
+}
+
+// CreatePost opens a thread. It is published at once, or waits for a
+// mentor's approval when the policy says so.
+func (s *Service) CreatePost(ctx context.Context, u *relais.User, spaceID int64, in relais.NewPost) (*relais.Post, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	v, err := s.spaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Can.Post.Err(); err != nil {
+		return nil, err
+	}
+	if err := charterGate(v); err != nil {
+		return nil, err
+	}
+	p := &relais.Post{SpaceID: spaceID, AuthorID: u.ID, AuthorName: u.Name, Kind: in.Kind, Title: in.Title, Body: in.Body,
+		Status: statusFor(v.Can.Post)}
+	if err := s.Store.CreatePost(ctx, p); err != nil {
+		return nil, err
+	}
+	s.publish(events.PostCreated, spaceID, u.ID, p.ID)
+	return p, nil
+}
+
+// Thread is a post with its replies and reactions, as one person sees it.
+type Thread struct {
+	Post      *relais.Post
+	Space     *SpaceView
+	Replies   []*relais.Reply
+	Reactions map[int64][]relais.ReactionCount
+}
+
+// visiblePost loads a post and its space, refusing what the actor may not
+// read. A post that is not published is shown to its author alone.
+func (s *Service) visiblePost(ctx context.Context, u *relais.User, postID int64) (*relais.Post, *SpaceView, error) {
+	p, err := s.Store.PostByID(ctx, postID)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.spaceView(ctx, u, p.SpaceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := v.Can.Read.Err(); err != nil {
+		return nil, nil, err
+	}
+	if p.Status != relais.StatusPublished && p.AuthorID != u.ID {
+		return nil, nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Post not found.", MessageFR: "Message introuvable."}
+	}
+	return p, v, nil
+}
+
+// Thread returns a post with its replies and reactions.
+func (s *Service) Thread(ctx context.Context, u *relais.User, postID int64) (*Thread, error) {
+	p, v, err := s.visiblePost(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.Store.Replies(ctx, postID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	rx, err := s.Store.Reactions(ctx, postID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Thread{Post: p, Space: v, Replies: rs, Reactions: rx}, nil
+}
+
+// Reply answers a published post.
+func (s *Service) Reply(ctx context.Context, u *relais.User, postID int64, body string) (*relais.Reply, error) {
+	body, err := relais.ValidateReplyBody(body)
+	if err != nil {
+		return nil, err
+	}
+	p, v, err := s.visiblePost(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Can.Reply.Err(); err != nil {
+		return nil, err
+	}
+	if p.Status != relais.StatusPublished {
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "This post is not published yet: replies wait until it is.",
+			MessageFR: "Ce message n'est pas encore publié : les réponses attendent sa publication."}
+	}
+	if err := charterGate(v); err != nil {
+		return nil, err
+	}
+	r := &relais.Reply{PostID: postID, AuthorID: u.ID, AuthorName: u.Name, Body: body, Status: statusFor(v.Can.Reply)}
+	if err := s.Store.CreateReply(ctx, r, p.SpaceID); err != nil {
+		return nil, err
+	}
+	s.publish(events.ReplyCreated, p.SpaceID, u.ID, r.ID)
+	return r, nil
+}
+
+// React toggles a reaction on a post (replyID 0) or one of its replies and
+// reports whether it is now on.
+func (s *Service) React(ctx context.Context, u *relais.User, postID, replyID int64, kind relais.ReactionKind) (bool, error) {
+	if !kind.Valid() {
+		return false, &relais.Error{Code: relais.EINVALID, Field: "kind", Message: "Unknown reaction; expected like, thanks, insightful or agree.",
+			MessageFR: "Réaction inconnue ; attendu : like, thanks, insightful ou agree."}
+	}
+	p, v, err := s.visiblePost(ctx, u, postID)
+	if err != nil {
+		return false, err
+	}
+	d := v.Can.React
+	if d.Effect == policy.NeedsApproval {
+		// A reaction cannot wait in a queue: it is refused with the rule.
+		return false, &relais.Error{Code: relais.EFORBIDDEN, Rule: d.Rule.ID, Message: d.Rule.EN, MessageFR: d.Rule.FR}
+	}
+	if err := d.Err(); err != nil {
+		return false, err
+	}
+	if p.Status != relais.StatusPublished {
+		return false, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "This post is not published yet.", MessageFR: "Ce message n'est pas encore publié."}
+	}
+	if replyID != 0 {
+		r, err := s.Store.ReplyByID(ctx, replyID)
+		if err != nil {
+			return false, err
+		}
+		if r.PostID != postID || r.Status != relais.StatusPublished {
+			return false, &relais.Error{Code: relais.ENOTFOUND, Message: "Reply not found.", MessageFR: "Réponse introuvable."}
+		}
+	}
+	on, err := s.Store.ToggleReaction(ctx, postID, replyID, u.ID, kind)
+	if err != nil {
+		return false, err
+	}
+	s.publish(events.ReactionToggled, p.SpaceID, u.ID, postID)
+	return on, nil
+}
+
+// MaxQuery is the longest search query accepted, in bytes.
+const MaxQuery = 500
+
+// Search finds published threads and replies in the spaces the actor may
+// read; the restriction is applied inside the query.
+func (s *Service) Search(ctx context.Context, u *relais.User, q string, limit int) ([]store.SearchResult, error) {
+	if len(q) > MaxQuery {
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "q", Message: "The query is longer than 500 characters.", MessageFR: "La recherche dépasse 500 caractères."}
+	}
+	groups := search.Query(q)
+	if len(groups) == 0 {
+		return []store.SearchResult{}, nil
+	}
+	ids, err := s.readableSpaceIDs(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.Store.Search(ctx, groups, ids, limit)
+	if rs == nil && err == nil {
+		rs = []store.SearchResult{}
+	}
+	return rs, err
+}

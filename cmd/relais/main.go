@@ -1,0 +1,283 @@
+// Command relais runs Relais: the web UI and API (serve), the schema
+// migrations (migrate) and prints its version (version).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"relais/app"
+	"relais/demo"
+	"relais/events"
+	"relais/server"
+	"relais/store"
+)
+
+// Version is the version of Relais, set at build time with
+// -ldflags "-X main.Version=…".
+var Version = "0.1.0-dev"
+
+const usage = `Relais — enterprise social spaces where every role works inside a clear field of action.
+
+Usage:
+  relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies]
+  relais migrate [--db URL]
+  relais version
+
+Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
+RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES); a flag on the command line wins.
+--db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
+Run "relais COMMAND --help" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "relais %s (%s)\n", Version, runtime.Version())
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "relais: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if errors.Is(err, errUsage) {
+		return 2
+	} else if err != nil {
+		fmt.Fprintf(stderr, "relais: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+var errUsage = errors.New("usage")
+
+// Config is the configuration of a command: defaults, then environment,
+// then flags, then Validate.
+type Config struct {
+	Addr          string
+	DB            string
+	Demo          bool
+	DemoPassword  string
+	SecureCookies bool
+}
+
+// defaultConfig returns the defaults.
+func defaultConfig() Config {
+	return Config{Addr: ":8080", DB: "sqlite:relais.db", DemoPassword: "demo"}
+}
+
+// Validate checks the configuration and says what is wrong in words.
+func (c *Config) Validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: expected host:port or :port, as in :8080", c.Addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("--addr %q: the port must be a number from 0 to 65535", c.Addr)
+	}
+	switch {
+	case strings.HasPrefix(c.DB, "sqlite:"):
+		if strings.TrimPrefix(c.DB, "sqlite:") == "" {
+			return fmt.Errorf("--db %q: give a file, as in sqlite:relais.db", c.DB)
+		}
+	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
+	default:
+		return fmt.Errorf("--db %q: expected sqlite:PATH or postgres://user@host:port/database", c.DB)
+	}
+	if c.Demo && c.DemoPassword == "" {
+		return errors.New("--demo-password must not be empty")
+	}
+	return nil
+}
+
+// flags defines the flags of a command over cfg, with RELAIS_* environment
+// variables as their defaults.
+func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet("relais "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var envErr error
+	env := func(flagName string) (string, bool) {
+		return os.LookupEnv("RELAIS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_")))
+	}
+	str := func(p *string, name, help string) {
+		if v, ok := env(name); ok {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, help)
+	}
+	boolean := func(p *bool, name, help string) {
+		if v, ok := env(name); ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				envErr = fmt.Errorf("RELAIS_%s=%q: expected true or false", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), v)
+			}
+			*p = b
+		}
+		fs.BoolVar(p, name, *p, help)
+	}
+	for _, w := range which {
+		switch w {
+		case "addr":
+			str(&cfg.Addr, "addr", "address to listen on (RELAIS_ADDR)")
+		case "db":
+			str(&cfg.DB, "db", "database: sqlite:PATH or postgres://… (RELAIS_DB)")
+		case "demo":
+			boolean(&cfg.Demo, "demo", "load the demo organization into an empty database and print its accounts (RELAIS_DEMO)")
+			str(&cfg.DemoPassword, "demo-password", "password of every demo account (RELAIS_DEMO_PASSWORD)")
+		case "secure-cookies":
+			boolean(&cfg.SecureCookies, "secure-cookies", "mark cookies Secure: Relais is served behind TLS (RELAIS_SECURE_COOKIES)")
+		}
+	}
+	return fs, envErr
+}
+
+func parse(name string, args []string, stderr io.Writer, which ...string) (Config, error) {
+	cfg := defaultConfig()
+	fs, err := flags(name, &cfg, stderr, which...)
+	if err != nil {
+		fmt.Fprintf(stderr, "relais %s: %v\n", name, err)
+		return cfg, errUsage
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "relais %s: unexpected argument %q\n", name, fs.Arg(0))
+		return cfg, errUsage
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "relais %s: %v\n", name, err)
+		return cfg, errUsage
+	}
+	return cfg, nil
+}
+
+func openStore(ctx context.Context, cfg Config, stdout io.Writer) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	for _, m := range applied {
+		fmt.Fprintf(stdout, "applied migration %s\n", m)
+	}
+	return st, nil
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parse("migrate", args, stderr, "db")
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema at version %d (%s)\n", v, st.Engine())
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies")
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := openStore(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	url := "http://" + displayAddr(ln.Addr())
+	if cfg.Demo {
+		loaded, err := demo.Loaded(ctx, st)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		if !loaded {
+			if err := demo.Load(ctx, st, cfg.DemoPassword); err != nil {
+				ln.Close()
+				return fmt.Errorf("load the demo organization: %w", err)
+			}
+			fmt.Fprintln(stdout, "demo organization loaded")
+		} else {
+			fmt.Fprintln(stdout, "the database already holds the demo organization: kept as it is")
+		}
+		demo.Write(stdout, url, cfg.DemoPassword)
+	}
+	svc := app.New(st, events.NewLocal(), log)
+	srv := server.NewHTTPServer(cfg.Addr, server.Handler(svc, log, server.Options{Secure: cfg.SecureCookies}))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "Relais %s serving on %s (%s)\n", Version, url, st.Engine())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayAddr turns a listening address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

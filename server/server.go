@@ -1,0 +1,49 @@
+// Package server wires the services, the JSON API and the web UI into one
+// HTTP handler.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"relais/api"
+	"relais/app"
+	"relais/web"
+)
+
+// Options tune the handler.
+type Options struct {
+	// Secure marks session cookies Secure (Relais behind TLS).
+	Secure bool
+}
+
+// Handler returns the whole of Relais over HTTP: /healthz, the API under
+// /api/ and the web UI everywhere else.
+func Handler(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	(&api.Server{App: svc, Log: log}).Register(mux)
+	(&web.Server{App: svc, Log: log, Secure: opt.Secure}).Register(mux)
+	return securityHeaders(mux)
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// NewHTTPServer returns an http.Server with timeouts fit for the internet.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+}
