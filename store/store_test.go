@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"relais"
 	"relais/internal/testdb"
+	"relais/search"
 	"relais/store"
 )
 
@@ -764,6 +766,56 @@ func TestCanceledContext(t *testing.T) {
 		}
 		if err := s.CreateUser(ctx, &relais.User{Login: "x", Name: "x", Employment: relais.Internal}, ""); err == nil {
 			t.Fatal("CreateUser with a canceled context succeeded")
+		}
+	})
+}
+
+// Several requests write at once: every post is stored and indexed. (The
+// texts carry accents so that the search analyzer's folding runs
+// concurrently too.)
+func TestConcurrentPosts(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		author := newUser(t, s, "alice")
+		sp := newCommunity(t, s, "Forum", relais.JoinOpen)
+		const writers, each = 8, 25
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*each)
+		for w := range writers {
+			wg.Go(func() {
+				for i := range each {
+					p := &relais.Post{SpaceID: sp.ID, AuthorID: author.ID, Kind: relais.KindDiscussion,
+						Title: "Équipe réunie", Body: fmt.Sprintf("Écrit par %d, numéro %d : façade, noël, déjà-vu", w, i),
+						Status: relais.StatusPublished}
+					if err := s.CreatePost(ctx, p); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		var n int
+		for before := int64(0); ; {
+			page, err := s.Posts(ctx, store.PostFilter{SpaceID: sp.ID, BeforeID: before, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			n, before = n+len(page), page[len(page)-1].ID
+		}
+		found, err := s.Search(ctx, search.Query("facade equipe"), []int64{sp.ID}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != writers*each || len(found) != 100 {
+			t.Fatalf("%d posts stored, %d found by search; want %d and 100", n, len(found), writers*each)
 		}
 	})
 }
