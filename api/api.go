@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -104,7 +105,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.fail(w, r, fmt.Errorf("panic: %v", v))
+				s.fail(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			}
 		}()
 		for k := range r.URL.Query() {

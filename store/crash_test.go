@@ -101,27 +101,27 @@ func TestCrashDurability(t *testing.T) {
 }
 
 // TestCrashHelper is the child process of TestCrashDurability; it does
-// nothing unless RELAIS_CRASH_HELPER is set. Four writers create posts until
-// the parent kills the process, printing "ack ID BODY" for each post once
-// CreatePost returned.
+// nothing unless RELAIS_CRASH_HELPER is set. Four writers (so that writes
+// may be committed together) create posts until the parent kills the
+// process, printing "ack ID BODY" for each post once CreatePost returned.
 func TestCrashHelper(t *testing.T) {
-	env := os.Getenv(crashEnv)
-	if env == "" {
+	path := os.Getenv(crashEnv)
+	if path == "" {
 		return
 	}
-	s, err := store.Open(t.Context(), "sqlite:"+env)
+	s, err := store.Open(t.Context(), "sqlite:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	author := newUser(t, s, "writer")
 	sp := newCommunity(t, s, "Crash", relais.JoinOpen)
-	var mu sync.Mutex // one ack line at a time
-	var wg sync.WaitGroup
 	deadline := time.Now().Add(time.Minute) // never outlive a parent that died
+	var mu sync.Mutex                       // one whole line at a time
+	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Go(func() {
 			for i := 0; time.Now().Before(deadline); i++ {
-				body := fmt.Sprintf("w%d-post-%d", w, i)
+				body := fmt.Sprintf("writer-%d-post-%d", w, i)
 				p := &relais.Post{SpaceID: sp.ID, AuthorID: author.ID, Kind: relais.KindDiscussion,
 					Title: "Crash test", Body: body, Status: relais.StatusPublished}
 				if err := s.CreatePost(t.Context(), p); err != nil {
@@ -129,7 +129,7 @@ func TestCrashHelper(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				fmt.Fprintf(os.Stdout, "ack %d %s\n", p.ID, body)
+				fmt.Printf("ack %d %s\n", p.ID, body)
 				mu.Unlock()
 			}
 		})

@@ -58,13 +58,17 @@ var postgresDialect = &dialect{
 		for i, g := range groups {
 			alts := make([]string, len(g))
 			for j, term := range g {
-				alts[j] = "'" + strings.ReplaceAll(term, "'", "''") + "'"
+				alts[j] = "'" + tsEscape.Replace(term) + "'"
 			}
 			parts[i] = "(" + strings.Join(alts, " | ") + ")"
 		}
 		return strings.Join(parts, " & ")
 	},
 }
+
+// tsEscape quotes a term inside a tsquery literal, where both the quote
+// and the backslash escape.
+var tsEscape = strings.NewReplacer(`\`, `\\`, "'", "''")
 
 // rebind turns ? placeholders into $1, $2… for PostgreSQL. Queries never
 // hold a literal question mark.
@@ -104,9 +108,15 @@ func (d *dialect) translate(err error) error {
 	if errors.As(err, &pg) && pg.Code == "23505" {
 		return &relais.Error{Code: relais.ECONFLICT, Message: "This already exists.", MessageFR: "Cela existe déjà."}
 	}
+	if errors.As(err, &pg) && pg.Code == "23503" {
+		return &relais.Error{Code: relais.ENOTFOUND, Message: "What this refers to does not exist.", MessageFR: "Ce à quoi cela se réfère n'existe pas."}
+	}
 	var lite *sqlite.Error
 	if errors.As(err, &lite) && (lite.Code() == 2067 || lite.Code() == 1555) {
 		return &relais.Error{Code: relais.ECONFLICT, Message: "This already exists.", MessageFR: "Cela existe déjà."}
+	}
+	if errors.As(err, &lite) && lite.Code() == 787 {
+		return &relais.Error{Code: relais.ENOTFOUND, Message: "What this refers to does not exist.", MessageFR: "Ce à quoi cela se réfère n'existe pas."}
 	}
 	return err
 }

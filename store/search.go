@@ -26,6 +26,20 @@ func (s *Store) Search(ctx context.Context, groups [][]string, spaceIDs []int64,
 	if len(groups) == 0 || len(spaceIDs) == 0 {
 		return nil, nil
 	}
+	clean := make([][]string, 0, len(groups))
+	for _, g := range groups {
+		var kept []string
+		for _, term := range g {
+			if term != "" {
+				kept = append(kept, term)
+			}
+		}
+		if len(kept) == 0 {
+			return nil, nil // a group no text can match: nothing matches
+		}
+		clean = append(clean, kept)
+	}
+	groups = clean
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"relais"
@@ -23,6 +24,11 @@ type Store struct {
 	w *sql.DB // writes (one connection on SQLite)
 	r *sql.DB // reads (a pool; the same as w on PostgreSQL)
 	d *dialect
+	// b commits concurrent writes together on SQLite (nil on PostgreSQL,
+	// whose own group commit serves many connections).
+	b *batcher
+	// Prepared statements of w and r (SQLite only).
+	ws, rs *stmtCache
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
@@ -68,7 +74,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, d: sqliteDialect}, nil
+	ws := newStmtCache(w)
+	return &Store{w: w, r: r, d: sqliteDialect, b: newBatcher(w, sqliteDialect, ws), ws: ws, rs: newStmtCache(r)}, nil
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
@@ -88,6 +95,11 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.b != nil {
+		s.b.close()
+	}
+	s.ws.close()
+	s.rs.close()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -104,18 +116,93 @@ type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	d   *dialect
+	// stmts caches prepared statements of the database this transaction
+	// runs on (nil: no cache).
+	stmts *stmtCache
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	if st := t.stmts.get(t.ctx, q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, t.d.rebind(q), args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmts.get(t.ctx, q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, t.d.rebind(q), args...)
 }
 
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	if st := t.stmts.get(t.ctx, q); st != nil {
+		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, t.d.rebind(q), args...)
+}
+
+// stmtCache keeps one prepared statement per query text for a database.
+// SQLite parses every statement it is not given prepared, and parsing was
+// a third of the time of a post; PostgreSQL's driver caches statements
+// itself. database/sql prepares a cached statement once per connection.
+//
+// A query met inside a transaction cannot be prepared on the database
+// there and then: the transaction holds the only writer connection. It runs
+// unprepared once, and is prepared by flush once the transaction is over.
+type stmtCache struct {
+	db     *sql.DB
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	wanted map[string]bool
+}
+
+// maxStmts bounds the cache; queries beyond it run unprepared.
+const maxStmts = 512
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: make(map[string]*sql.Stmt), wanted: make(map[string]bool)}
+}
+
+func (c *stmtCache) get(ctx context.Context, q string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, ok := c.m[q]
+	if !ok && len(c.m)+len(c.wanted) < maxStmts {
+		c.wanted[q] = true
+	}
+	return st
+}
+
+// flush prepares the queries met since the last flush. Call it outside
+// any transaction.
+func (c *stmtCache) flush(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q := range c.wanted {
+		delete(c.wanted, q)
+		if st, err := c.db.PrepareContext(ctx, q); err == nil {
+			c.m[q] = st
+		}
+	}
+}
+
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
@@ -127,6 +214,9 @@ func (t *tx) insert(q string, args ...any) (int64, error) {
 
 // write runs fn in a read-write transaction and commits it.
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	if s.b != nil {
+		return s.b.do(ctx, fn)
+	}
 	return s.run(ctx, s.w, false, fn)
 }
 
@@ -136,6 +226,10 @@ func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx) error) error {
+	stmts := s.ws
+	if readOnly {
+		stmts = s.rs
+	}
 	var opts *sql.TxOptions
 	if readOnly && s.d.name == "postgres" {
 		opts = &sql.TxOptions{ReadOnly: true}
@@ -144,12 +238,15 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	if err != nil {
 		return s.d.translate(err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, d: s.d}
-	if err := fn(t); err != nil {
+	t := &tx{ctx: ctx, tx: sqlTx, d: s.d, stmts: stmts}
+	err = fn(t)
+	if err != nil {
 		sqlTx.Rollback()
-		return s.d.translate(err)
+	} else {
+		err = sqlTx.Commit()
 	}
-	return s.d.translate(sqlTx.Commit())
+	stmts.flush(ctx)
+	return s.d.translate(err)
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }

@@ -16,9 +16,11 @@ import (
 )
 
 // onEveryEngine runs fn in one parallel subtest per engine, each with a
-// freshly migrated store of its own.
+// freshly migrated store of its own. The test itself runs in parallel with
+// the others: each owns its database.
 func onEveryEngine(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
+	t.Parallel()
 	for _, engine := range testdb.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
@@ -100,6 +102,7 @@ func newReply(t *testing.T, s *store.Store, p *relais.Post, authorID int64, stat
 }
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	for _, engine := range testdb.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
@@ -133,6 +136,7 @@ func TestMigrate(t *testing.T) {
 // Two nodes (two Store values on one database) that start at once both
 // migrate without error, and each migration is applied exactly once.
 func TestMigrateConcurrently(t *testing.T) {
+	t.Parallel()
 	for _, engine := range testdb.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
@@ -270,6 +274,28 @@ func TestUsers(t *testing.T) {
 			}
 			if !slices.Equal(u.Roles, roles) || u.Roles == nil {
 				t.Errorf("after SetRoles(%v): roles = %#v", roles, u.Roles)
+			}
+		}
+
+		if err := s.SetPassword(ctx, alice.ID, "new hash"); err != nil {
+			t.Fatal(err)
+		}
+		if _, hash, err := s.PasswordHash(ctx, "alice"); err != nil || hash != "new hash" {
+			t.Errorf("PasswordHash after SetPassword = %q, %v", hash, err)
+		}
+		_, _, err = s.PasswordHash(ctx, "nobody")
+		wantCode(t, err, relais.ENOTFOUND)
+
+		for _, tt := range []struct {
+			on       bool
+			mentorID int64
+		}{{false, 0}, {true, mentor.ID}} {
+			if err := s.SetCoPilot(ctx, alice.ID, tt.on, tt.mentorID); err != nil {
+				t.Fatal(err)
+			}
+			u, err := s.UserByID(ctx, alice.ID)
+			if err != nil || u.CoPilot != tt.on || u.MentorID != tt.mentorID {
+				t.Errorf("after SetCoPilot(%v, %d): co-pilot %v, mentor %d, %v", tt.on, tt.mentorID, u.CoPilot, u.MentorID, err)
 			}
 		}
 
@@ -483,6 +509,93 @@ func TestRelations(t *testing.T) {
 			}
 			if !reflect.DeepEqual(all, want) {
 				t.Errorf("%s: Relations = %+v, want %+v", tt.name, all, want)
+			}
+		}
+	})
+}
+
+// Writes that run at once fail alone: a duplicate login is a conflict for
+// its request only, and the writes around it are kept.
+func TestConcurrentWritesFailAlone(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, s *store.Store) {
+		const n = 16
+		var wg sync.WaitGroup
+		dupErrs := make([]error, n)
+		uniqueErrs := make([]error, n)
+		for i := range n {
+			wg.Go(func() {
+				dupErrs[i] = s.CreateUser(t.Context(), &relais.User{Login: "same", Name: "Same", Employment: relais.Internal}, "")
+			})
+			wg.Go(func() {
+				uniqueErrs[i] = s.CreateUser(t.Context(), &relais.User{Login: fmt.Sprintf("user%02d", i), Name: "U", Employment: relais.Internal}, "")
+			})
+		}
+		wg.Wait()
+		created := 0
+		for i := range n {
+			if uniqueErrs[i] != nil {
+				t.Errorf("user%02d: %v", i, uniqueErrs[i])
+			}
+			switch relais.ErrorCode(dupErrs[i]) {
+			case "":
+				created++
+			case relais.ECONFLICT:
+			default:
+				t.Errorf("duplicate login %d: %v, want a conflict", i, dupErrs[i])
+			}
+		}
+		if created != 1 {
+			t.Errorf("login created %d times, want once", created)
+		}
+		users, err := s.Users(t.Context(), "")
+		if err != nil || len(users) != n+1 {
+			t.Fatalf("Users = %d users, %v; want %d", len(users), err, n+1)
+		}
+	})
+}
+
+func TestCoMembers(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		ann := newUser(t, s, "ann")
+		bob := newUser(t, s, "bob")
+		steward := newUser(t, s, "steward")
+		elsewhere := newUser(t, s, "elsewhere")
+		teammate := newUser(t, s, "teammate")
+		loner := newUser(t, s, "loner")
+		forum := newCommunity(t, s, "Forum", relais.JoinOpen)
+		other := newCommunity(t, s, "Other", relais.JoinOpen)
+		newTeamSpace(t, s, "Team space", newTeam(t, s, "Team", 0, ann.ID, teammate.ID).ID)
+		for _, m := range []struct{ space, user int64 }{{forum.ID, ann.ID}, {forum.ID, bob.ID}, {other.ID, elsewhere.ID}} {
+			if err := s.Join(ctx, &relais.Membership{SpaceID: m.space, UserID: m.user, CharterVersion: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.AddSteward(ctx, forum.ID, steward.ID); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name string
+			user *relais.User
+			want []int64
+		}{
+			{"member", ann, []int64{ann.ID, bob.ID, steward.ID}},
+			{"steward", steward, []int64{ann.ID, bob.ID, steward.ID}},
+			{"other community", elsewhere, []int64{elsewhere.ID}},
+			{"team only", teammate, []int64{teammate.ID}},
+			{"no space", loner, []int64{loner.ID}},
+		}
+		for _, tt := range tests {
+			got, err := s.CoMembers(ctx, tt.user.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[int64]bool{}
+			for _, id := range tt.want {
+				want[id] = true
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: CoMembers = %v, want %v", tt.name, got, want)
 			}
 		}
 	})
@@ -770,8 +883,8 @@ func TestCanceledContext(t *testing.T) {
 	})
 }
 
-// Several requests write at once: every post is stored and indexed. (The
-// texts carry accents so that the search analyzer's folding runs
+// Several requests write at once: every post is stored and indexed
+// correctly. (The texts carry accents so that the search analyzer folds them
 // concurrently too.)
 func TestConcurrentPosts(t *testing.T) {
 	onEveryEngine(t, func(t *testing.T, s *store.Store) {
@@ -779,43 +892,38 @@ func TestConcurrentPosts(t *testing.T) {
 		author := newUser(t, s, "alice")
 		sp := newCommunity(t, s, "Forum", relais.JoinOpen)
 		const writers, each = 8, 25
+		var mu sync.Mutex
+		byToken := map[string]int64{} // a word unique to each post -> its id
 		var wg sync.WaitGroup
-		errs := make(chan error, writers*each)
 		for w := range writers {
 			wg.Go(func() {
 				for i := range each {
+					token := fmt.Sprintf("w%dp%d", w, i)
 					p := &relais.Post{SpaceID: sp.ID, AuthorID: author.ID, Kind: relais.KindDiscussion,
-						Title: "Équipe réunie", Body: fmt.Sprintf("Écrit par %d, numéro %d : façade, noël, déjà-vu", w, i),
+						Title: "Équipe réunie", Body: "Écrit par " + token + " : façade, noël, déjà-vu",
 						Status: relais.StatusPublished}
 					if err := s.CreatePost(ctx, p); err != nil {
-						errs <- err
+						t.Error(err)
 						return
 					}
+					mu.Lock()
+					byToken[token] = p.ID
+					mu.Unlock()
 				}
 			})
 		}
 		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
+		if len(byToken) != writers*each {
+			t.Fatalf("%d posts created, want %d", len(byToken), writers*each)
 		}
-		var n int
-		for before := int64(0); ; {
-			page, err := s.Posts(ctx, store.PostFilter{SpaceID: sp.ID, BeforeID: before, Limit: 100})
+		for token, id := range byToken {
+			found, err := s.Search(ctx, search.Query(token+" facade NOEL equipe"), []int64{sp.ID}, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(page) == 0 {
-				break
+			if len(found) != 1 || found[0].PostID != id {
+				t.Errorf("search for %s found %+v, want post %d alone", token, found, id)
 			}
-			n, before = n+len(page), page[len(page)-1].ID
-		}
-		found, err := s.Search(ctx, search.Query("facade equipe"), []int64{sp.ID}, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n != writers*each || len(found) != 100 {
-			t.Fatalf("%d posts stored, %d found by search; want %d and 100", n, len(found), writers*each)
 		}
 	})
 }

@@ -105,7 +105,7 @@ CREATE TABLE posts (
 	reply_count INTEGER NOT NULL DEFAULT 0,
 	created_at  BIGINT NOT NULL
 );
-CREATE INDEX posts_space ON posts (space_id, status, id);
+CREATE INDEX posts_space ON posts (space_id, id);
 
 CREATE TABLE replies (
 	id         INTEGER PRIMARY KEY,
