@@ -66,11 +66,7 @@ func (s *Service) CreateToken(ctx context.Context, login, password, remote strin
 
 // UserByToken returns the active user an API token belongs to.
 func (s *Service) UserByToken(ctx context.Context, token string) (*relais.User, error) {
-	id, err := s.Store.UserIDByToken(ctx, auth.HashSecret(token))
-	if err != nil {
-		return nil, err
-	}
-	return s.activeUser(ctx, id)
+	return s.Store.UserByToken(ctx, auth.HashSecret(token))
 }
 
 func (s *Service) activeUser(ctx context.Context, id int64) (*relais.User, error) {

@@ -72,11 +72,7 @@ type SpaceView struct {
 // spaceView loads a space and the actor's relation to it, and refuses it
 // when the actor may not even see it.
 func (s *Service) spaceView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
-	sp, err := s.Store.SpaceByID(ctx, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := s.Store.RelationTo(ctx, u.ID, spaceID)
+	sp, rel, err := s.Store.SpaceAndRelation(ctx, spaceID, u.ID)
 	if err != nil {
 		return nil, err
 	}

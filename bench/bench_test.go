@@ -2,9 +2,9 @@ package bench_test
 
 import (
 	"context"
-	"os"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"relais/app"

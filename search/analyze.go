@@ -5,7 +5,10 @@
 package search
 
 import (
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
@@ -16,9 +19,31 @@ import (
 // MaxQueryWords bounds the number of words a query may hold.
 const MaxQueryWords = 12
 
+// stemCache remembers the stems of words already seen: stemming is the
+// costliest step of indexing, and the words of an organization repeat.
+var stemCache sync.Map // word -> []string
+
+// maxCachedStems bounds the cache, approximately.
+const maxCachedStems = 200000
+
+var cachedStems atomic.Int64
+
 // stems returns the distinct French and English stems of one lowercased
-// word, accents folded.
+// word, accents folded. The slice returned must not be modified.
 func stems(word string) []string {
+	if v, ok := stemCache.Load(word); ok {
+		return v.([]string)
+	}
+	out := computeStems(word)
+	if cachedStems.Load() < maxCachedStems {
+		if _, loaded := stemCache.LoadOrStore(word, out); !loaded {
+			cachedStems.Add(1)
+		}
+	}
+	return out
+}
+
+func computeStems(word string) []string {
 	fr := fold(french.Stem(word, true))
 	en := fold(english.Stem(fold(word), true))
 	plain := fold(word)
@@ -101,7 +126,7 @@ func Query(q string) [][]string {
 		if stopwords[w] {
 			continue
 		}
-		groups = append(groups, stems(w))
+		groups = append(groups, slices.Clone(stems(w)))
 	}
 	return groups
 }

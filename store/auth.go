@@ -70,6 +70,19 @@ func (s *Store) UserIDByToken(ctx context.Context, tokenHash string) (id int64, 
 	return id, err
 }
 
+// UserByToken returns the active user a token hash belongs to, with their
+// roles, in one query.
+func (s *Store) UserByToken(ctx context.Context, tokenHash string) (u *relais.User, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		u, err = userWhere(t, "u.active AND u.id = (SELECT user_id FROM api_tokens WHERE token_hash = ?)", tokenHash)
+		if relais.ErrorCode(err) == relais.ENOTFOUND {
+			return &relais.Error{Code: relais.EUNAUTHORIZED, Message: "Unknown or revoked token.", MessageFR: "Jeton inconnu ou révoqué."}
+		}
+		return err
+	})
+	return u, err
+}
+
 // DeleteToken revokes an API token.
 func (s *Store) DeleteToken(ctx context.Context, tokenHash string) error {
 	return s.write(ctx, func(t *tx) error {

@@ -226,6 +226,20 @@ func (s *Store) RelationTo(ctx context.Context, userID, spaceID int64) (Relation
 	return rel, err
 }
 
+// SpaceAndRelation returns a space with its current charter and how a user
+// relates to it, in one read.
+func (s *Store) SpaceAndRelation(ctx context.Context, spaceID, userID int64) (sp *relais.Space, rel Relation, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		if sp, err = spaceByID(t, spaceID); err != nil {
+			return err
+		}
+		m, err := relations(t, userID, "WHERE s.id = ?", spaceID)
+		rel = m[spaceID]
+		return err
+	})
+	return sp, rel, err
+}
+
 // Relations returns how a user relates to every space.
 func (s *Store) Relations(ctx context.Context, userID int64) (map[int64]Relation, error) {
 	var m map[int64]Relation

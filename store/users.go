@@ -120,15 +120,38 @@ func loadRoles(t *tx, u *relais.User) error {
 	return rows.Err()
 }
 
+// userWhere loads one user and their roles in one query.
 func userWhere(t *tx, where string, args ...any) (*relais.User, error) {
-	u := &relais.User{}
-	if err := scanUser(t.queryRow("SELECT "+userColumns+" FROM users u WHERE "+where, args...), u); err != nil {
-		if err == sql.ErrNoRows {
-			return nil, notFound("User")
-		}
+	rows, err := t.query("SELECT "+userColumns+`, COALESCE(r.role, '') FROM users u
+		LEFT JOIN user_roles r ON r.user_id = u.id WHERE `+where+" ORDER BY r.role", args...)
+	if err != nil {
 		return nil, err
 	}
-	return u, loadRoles(t, u)
+	defer rows.Close()
+	var u *relais.User
+	for rows.Next() {
+		var x relais.User
+		var created int64
+		var emp, role string
+		if err := rows.Scan(&x.ID, &x.Login, &x.Name, &x.Email, &emp, &x.UnitID, &x.Site, &x.JobFamily,
+			&x.Active, &x.CoPilot, &x.MentorID, &created, &role); err != nil {
+			return nil, err
+		}
+		if u == nil {
+			x.Employment, x.CreatedAt, x.Roles = relais.Employment(emp), fromMillis(created), []relais.Role{}
+			u = &x
+		}
+		if role != "" {
+			u.Roles = append(u.Roles, relais.Role(role))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, notFound("User")
+	}
+	return u, nil
 }
 
 // UserByID returns a user with their roles.
