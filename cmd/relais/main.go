@@ -35,6 +35,7 @@ const usage = `Relais — enterprise social spaces where every role works inside
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies]
   relais migrate [--db URL]
+  relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
   relais version
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, args[1:], stdout, stderr)
+	case "bench":
+		err = benchCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "relais %s (%s)\n", Version, runtime.Version())
 	case "help", "--help", "-h":

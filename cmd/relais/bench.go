@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+
+	"relais/app"
+	"relais/bench"
+	"relais/demo"
+	"relais/events"
+	"relais/server"
+)
+
+// benchCmd runs the benchmark workloads against a Relais served on
+// loopback by this process, on a new SQLite database (or --db, which must
+// be empty), and prints one row per workload.
+func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("relais bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quick := fs.Bool("quick", false, "a small data set: under a minute")
+	asJSON := fs.Bool("json", false, "print one JSON object per workload")
+	db := fs.String("db", "", "an EMPTY database to measure (default: a new SQLite file in a temporary directory)")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "relais bench: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	if *db == "" {
+		dir, err := os.MkdirTemp("", "relais-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		*db = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	cfg := defaultConfig()
+	cfg.DB = *db
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "relais bench: %v\n", err)
+		return errUsage
+	}
+	st, err := openStore(ctx, cfg, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := demo.Load(ctx, st, "demo"); err != nil {
+		return fmt.Errorf("bench needs an empty database: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := server.NewHTTPServer(ln.Addr().String(), server.Handler(app.New(st, events.NewLocal(), log), log, server.Options{}))
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+
+	c := bench.Client(64)
+	token, err := bench.Token(ctx, c, base, "paul", "demo")
+	if err != nil {
+		return err
+	}
+	space, err := bench.SpaceID(ctx, c, base, token, "Support Lyon")
+	if err != nil {
+		return err
+	}
+	ops := 20000
+	if *quick {
+		ops = 2000
+	}
+	type workload struct {
+		name string
+		run  func() bench.Result
+	}
+	var workloads []workload
+	for _, w := range []int{1, 16, 64} {
+		workloads = append(workloads, workload{fmt.Sprintf("post, %d writers", w), func() bench.Result {
+			return bench.Post(ctx, bench.Client(w), base, token, space, w, ops/4*(1+w/16))
+		}})
+	}
+	for _, r := range []int{1, 16} {
+		workloads = append(workloads, workload{fmt.Sprintf("read newest page, %d readers", r), func() bench.Result {
+			return bench.ReadPage(ctx, bench.Client(r), base, token, space, r, ops/2)
+		}})
+	}
+	fmt.Fprintf(stderr, "relais bench on %s (%s): %d workloads\n", st.Engine(), *db, len(workloads))
+	for i, w := range workloads {
+		fmt.Fprintf(stderr, "[%d/%d] %s…\n", i+1, len(workloads), w.name)
+		r := w.run()
+		r.Name = st.Engine() + " " + r.Name
+		if *asJSON {
+			json.NewEncoder(stdout).Encode(r)
+		} else {
+			fmt.Fprintln(stdout, r)
+		}
+		if r.Errors > 0 {
+			return fmt.Errorf("%s: %d errors, first: %s", w.name, r.Errors, r.FirstErr)
+		}
+	}
+	return nil
+}
