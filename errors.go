@@ -17,6 +17,7 @@ const (
 	ECONFLICT      = "conflict"      // conflict with current state: 409
 	EUNPROCESSABLE = "unprocessable" // well-formed but breaks a business rule: 422
 	ETOOMANY       = "too_many"      // slowed down: 429
+	ETOOLARGE      = "too_large"     // request body too large: 413
 	EINTERNAL      = "internal"      // a fault of ours: 500, logged
 )
 

@@ -145,8 +145,8 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// statusOf maps error codes to HTTP statuses.
-func statusOf(code string) int {
+// StatusOf maps error codes to HTTP statuses, for the API and the web UI.
+func StatusOf(code string) int {
 	switch code {
 	case relais.EINVALID:
 		return http.StatusBadRequest
@@ -162,7 +162,7 @@ func statusOf(code string) int {
 		return http.StatusUnprocessableEntity
 	case relais.ETOOMANY:
 		return http.StatusTooManyRequests
-	case "too_large":
+	case relais.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
@@ -170,7 +170,7 @@ func statusOf(code string) int {
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := relais.AsError(err)
-	status := statusOf(e.Code)
+	status := StatusOf(e.Code)
 	if status == http.StatusInternalServerError {
 		s.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -212,7 +212,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return &relais.Error{Code: "too_large", Message: "The body is larger than 1 MiB.", MessageFR: "Le corps dépasse 1 Mio."}
+		return &relais.Error{Code: relais.ETOOLARGE, Message: "The body is larger than 1 MiB.", MessageFR: "Le corps dépasse 1 Mio."}
 	case errors.Is(err, io.EOF):
 		return &relais.Error{Code: relais.EINVALID, Message: "The body is empty: send a JSON object.", MessageFR: "Le corps est vide : envoyez un objet JSON."}
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
