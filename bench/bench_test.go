@@ -13,14 +13,15 @@ import (
 	"relais/events"
 	"relais/internal/testdb"
 	"relais/server"
+	"relais/store"
 )
 
 // setup serves a demo organization on engine and returns the server's URL,
 // a token of paul and the id of Support Lyon.
-func setup(b *testing.B, engine string) (url, token string, space int64) {
+func setup(b *testing.B, engine string) (st *store.Store, url, token string, space int64) {
 	b.Helper()
 	ctx := context.Background()
-	st := testdb.Open(b, engine)
+	st = testdb.Open(b, engine)
 	if err := demo.Load(ctx, st, "demo"); err != nil {
 		b.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func setup(b *testing.B, engine string) (url, token string, space int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return srv.URL, token, space
+	return st, srv.URL, token, space
 }
 
 func report(b *testing.B, r bench.Result) {
@@ -53,7 +54,7 @@ func report(b *testing.B, r bench.Result) {
 func BenchmarkPost(b *testing.B) {
 	for _, engine := range testdb.Engines(b) {
 		b.Run(engine, func(b *testing.B) {
-			url, token, space := setup(b, engine)
+			_, url, token, space := setup(b, engine)
 			for _, writers := range []int{1, 16, 64} {
 				b.Run("writers="+itoa(writers), func(b *testing.B) {
 					c := bench.Client(writers)
@@ -70,9 +71,12 @@ func BenchmarkPost(b *testing.B) {
 func BenchmarkReadPage(b *testing.B) {
 	for _, engine := range testdb.Engines(b) {
 		b.Run(engine, func(b *testing.B) {
-			url, token, space := setup(b, engine)
+			st, url, token, space := setup(b, engine)
 			if r := bench.Post(context.Background(), bench.Client(16), url, token, space, 16, 2000); r.Errors > 0 {
 				b.Fatal(r.FirstErr)
+			}
+			if err := st.Optimize(context.Background()); err != nil {
+				b.Fatal(err)
 			}
 			for _, readers := range []int{1, 16} {
 				b.Run("readers="+itoa(readers), func(b *testing.B) {

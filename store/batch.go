@@ -90,7 +90,7 @@ func (b *batcher) run(batch []*job) {
 		}
 		return
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, d: b.d, stmts: b.stmts}
+	t := &tx{ctx: ctx, tx: sqlTx, q: sqlTx, d: b.d, stmts: b.stmts}
 	single := len(batch) == 1
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {

@@ -106,3 +106,15 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	err := s.r.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
 	return v, err
 }
+
+// Optimize refreshes the planner's statistics (ANALYZE on PostgreSQL,
+// PRAGMA optimize on SQLite). Relais calls it at start and after bulk loads;
+// a young database otherwise plans with no statistics at all.
+func (s *Store) Optimize(ctx context.Context) error {
+	q := "PRAGMA optimize"
+	if s.d.name == "postgres" {
+		q = "ANALYZE"
+	}
+	_, err := s.w.ExecContext(ctx, q)
+	return err
+}

@@ -115,7 +115,10 @@ func (s *Store) Engine() string { return s.d.name }
 type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
-	d   *dialect
+	// q runs the queries: the transaction, or the database itself for a
+	// read on PostgreSQL.
+	q querier
+	d *dialect
 	// stmts caches prepared statements of the database this transaction
 	// runs on (nil: no cache).
 	stmts *stmtCache
@@ -125,21 +128,28 @@ func (t *tx) exec(q string, args ...any) (sql.Result, error) {
 	if st := t.stmts.get(t.ctx, q); st != nil {
 		return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
 	}
-	return t.tx.ExecContext(t.ctx, t.d.rebind(q), args...)
+	return t.q.ExecContext(t.ctx, t.d.rebind(q), args...)
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
 	if st := t.stmts.get(t.ctx, q); st != nil {
 		return t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
 	}
-	return t.tx.QueryContext(t.ctx, t.d.rebind(q), args...)
+	return t.q.QueryContext(t.ctx, t.d.rebind(q), args...)
 }
 
 func (t *tx) queryRow(q string, args ...any) *sql.Row {
 	if st := t.stmts.get(t.ctx, q); st != nil {
 		return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
 	}
-	return t.tx.QueryRowContext(t.ctx, t.d.rebind(q), args...)
+	return t.q.QueryRowContext(t.ctx, t.d.rebind(q), args...)
+}
+
+// querier is what *sql.Tx and *sql.DB have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // stmtCache keeps one prepared statement per query text for a database.
@@ -226,19 +236,21 @@ func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx) error) error {
+	if readOnly && s.d.name == "postgres" {
+		// At READ COMMITTED each statement takes its own snapshot, in a
+		// transaction or not: a read transaction would only add two round
+		// trips.
+		return s.d.translate(fn(&tx{ctx: ctx, q: db, d: s.d}))
+	}
 	stmts := s.ws
 	if readOnly {
 		stmts = s.rs
 	}
-	var opts *sql.TxOptions
-	if readOnly && s.d.name == "postgres" {
-		opts = &sql.TxOptions{ReadOnly: true}
-	}
-	sqlTx, err := db.BeginTx(ctx, opts)
+	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.d.translate(err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, d: s.d, stmts: stmts}
+	t := &tx{ctx: ctx, tx: sqlTx, q: sqlTx, d: s.d, stmts: stmts}
 	err = fn(t)
 	if err != nil {
 		sqlTx.Rollback()

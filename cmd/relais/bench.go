@@ -94,6 +94,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	for _, r := range []int{1, 16} {
 		workloads = append(workloads, workload{fmt.Sprintf("read newest page, %d readers", r), func() bench.Result {
+			if err := st.Optimize(ctx); err != nil {
+				return bench.Result{Errors: 1, FirstErr: err.Error()}
+			}
 			return bench.ReadPage(ctx, bench.Client(r), base, token, space, r, ops/2)
 		}})
 	}

@@ -197,6 +197,10 @@ func openStore(ctx context.Context, cfg Config, stdout io.Writer) (*store.Store,
 	for _, m := range applied {
 		fmt.Fprintf(stdout, "applied migration %s\n", m)
 	}
+	if err := st.Optimize(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("optimize: %w", err)
+	}
 	return st, nil
 }
 
