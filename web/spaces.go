@@ -1,0 +1,182 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"relais"
+	"relais/app"
+)
+
+// homePage is the view of the home page: the person's spaces, then the
+// communities they could join.
+type homePage struct {
+	Page
+	Teams       []*app.SpaceView // team spaces the person belongs to
+	Communities []*app.SpaceView // communities they belong to or animate
+	Joinable    []*app.SpaceView // communities the policy lets them join
+	Others      []*app.SpaceView // communities they see but may not join
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request, v *visit) {
+	p := v.page(r, text(v.Lang, "home.title"))
+	vs, err := s.App.Spaces(r.Context(), v.User)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	h := &homePage{Page: p}
+	for _, sv := range vs {
+		mine := sv.Relation.Member || sv.Relation.Steward
+		switch {
+		case mine && sv.Kind == relais.SpaceTeam:
+			h.Teams = append(h.Teams, sv)
+		case mine:
+			h.Communities = append(h.Communities, sv)
+		case sv.Can.Join.Allowed():
+			h.Joinable = append(h.Joinable, sv)
+		default:
+			h.Others = append(h.Others, sv)
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", h)
+}
+
+// postsPerPage is the number of threads listed on a space's page.
+const postsPerPage = 20
+
+// spacePage is the view of a space: its charter, its threads and the forms
+// the policy allows.
+type spacePage struct {
+	Page
+	Space   *app.SpaceView
+	Posts   []*relais.Post
+	Before  int64 // the ?before= of this page (0: the newest threads)
+	Older   int64 // the ?before= of the next page (0: none)
+	Kinds   []relais.PostKind
+	Compose composeForm
+	JoinErr string
+	Notice  string // a message key: the outcome of joining
+}
+
+// SameReason reports whether posting and reading are refused by the same
+// rule, so that the page says it once.
+func (sp *spacePage) SameReason() bool {
+	can := sp.Space.Can
+	return !can.Read.Allowed() && !can.Post.Allowed() && can.Read.Rule.ID == can.Post.Rule.ID
+}
+
+// composeForm is the input of the compose form, kept when it is refused.
+type composeForm struct {
+	Kind  relais.PostKind
+	Title string
+	Body  string
+	Error string
+	Field string // the field the error is about
+}
+
+// loadSpace builds the view of a space's page.
+func (s *Server) loadSpace(r *http.Request, v *visit, id, before int64) (*spacePage, error) {
+	sv, err := s.App.Space(r.Context(), v.User, id)
+	if err != nil {
+		return nil, err
+	}
+	sp := &spacePage{Page: v.page(r, sv.Name), Space: sv, Before: before, Kinds: relais.PostKinds,
+		Compose: composeForm{Kind: relais.KindDiscussion}}
+	sp.Path = "/spaces/" + strconv.FormatInt(id, 10)
+	if before > 0 {
+		sp.Path += "?before=" + strconv.FormatInt(before, 10)
+	}
+	if sv.Can.Read.Allowed() {
+		ps, err := s.App.Posts(r.Context(), v.User, id, before, postsPerPage+1)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) > postsPerPage {
+			ps = ps[:postsPerPage]
+			sp.Older = ps[len(ps)-1].ID
+		}
+		sp.Posts = ps
+	}
+	return sp, nil
+}
+
+func (s *Server) space(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	sp, err := s.loadSpace(r, v, id, max(before, 0))
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	switch r.URL.Query().Get("join") {
+	case "joined":
+		sp.Notice = "join.joined"
+	case "pending":
+		sp.Notice = "join.pending"
+	}
+	s.render(w, r, http.StatusOK, "space", sp)
+}
+
+// refuseOnSpace shows the space's page again with the error of a form in
+// it; fill puts the error and the input back. When the page itself cannot
+// be shown, the error page says why.
+func (s *Server) refuseOnSpace(w http.ResponseWriter, r *http.Request, v *visit, id int64, err error, fill func(*spacePage, string, *relais.Error)) {
+	status, e, msg := s.message(r, v.Lang, err)
+	sp, lerr := s.loadSpace(r, v, id, 0)
+	if lerr != nil || status == http.StatusInternalServerError {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	fill(sp, msg, e)
+	s.render(w, r, status, "space", sp)
+}
+
+func (s *Server) join(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	fill := func(sp *spacePage, msg string, _ *relais.Error) { sp.JoinErr = msg }
+	if r.PostForm.Get("accept") != "yes" {
+		s.refuseOnSpace(w, r, v, id, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "accept",
+			Message: text("en", "join.must_accept"), MessageFR: text("fr", "join.must_accept")}, fill)
+		return
+	}
+	version, err := strconv.Atoi(r.PostForm.Get("charter_version"))
+	if err != nil || version < 1 {
+		s.refuseOnSpace(w, r, v, id, &relais.Error{Code: relais.EINVALID, Field: "charter_version",
+			Message: "The charter version is missing.", MessageFR: "La version de la charte manque."}, fill)
+		return
+	}
+	res, err := s.App.Join(r.Context(), v.User, id, version)
+	if err != nil {
+		s.refuseOnSpace(w, r, v, id, err, fill)
+		return
+	}
+	http.Redirect(w, r, "/spaces/"+strconv.FormatInt(id, 10)+"?join="+res.Status, http.StatusSeeOther)
+}
+
+func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	in := relais.NewPost{Kind: relais.PostKind(strings.TrimSpace(r.PostForm.Get("kind"))),
+		Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body")}
+	p, err := s.App.CreatePost(r.Context(), v.User, id, in)
+	if err != nil {
+		s.refuseOnSpace(w, r, v, id, err, func(sp *spacePage, msg string, e *relais.Error) {
+			sp.Compose = composeForm{Kind: in.Kind, Title: in.Title, Body: in.Body, Error: msg, Field: e.Field}
+		})
+		return
+	}
+	http.Redirect(w, r, "/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
