@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"sort"
 	"time"
 
 	"relais"
@@ -9,7 +10,7 @@ import (
 const day = 24 * time.Hour
 
 func (l *loader) threads(support, ventes, innovation, clients int64) {
-	for _, t := range []thread{
+	ts := []thread{
 		{support, "marc", relais.KindCoordination, "Priorités de la semaine 47",
 			"Bonjour à tous,\n\nPour cette semaine :\n\n1. **Résorber le stock de tickets N2** ouverts depuis plus de 5 jours (32 à ce matin).\n2. Préparer la bascule du standard vers la nouvelle téléphonie jeudi.\n3. Former Paul sur les remboursements partiels.\n\nDites-moi ici si quelque chose vous bloque.",
 			6 * day, []reply{
@@ -61,7 +62,10 @@ func (l *loader) threads(support, ventes, innovation, clients int64) {
 				{"samir", "Bonjour Xavier, en attendant le correctif, l'export fonctionne site par site depuis l'écran *Livraisons* → *Exporter*. Nos équipes travaillent sur le problème.", 2*day - 3*time.Hour},
 				{"xavier", "Merci, ça fonctionne. C'est un peu long mais ça dépanne.", 1 * day},
 			}},
-	} {
+	}
+	// Oldest first, so that ids follow dates as they do in real life.
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].ago > ts[j].ago })
+	for _, t := range ts {
 		l.post(t)
 	}
 }

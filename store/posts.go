@@ -11,9 +11,7 @@ import (
 
 // CreatePost adds a post and indexes it for search, in one transaction.
 func (s *Store) CreatePost(ctx context.Context, p *relais.Post) error {
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = time.Now().UTC()
-	}
+	stamp(&p.CreatedAt)
 	terms := search.Terms(p.Title + "\n" + p.Body)
 	return s.write(ctx, func(t *tx) (err error) {
 		p.ID, err = t.insert(`INSERT INTO posts (space_id, author_id, kind, title, body, status, created_at)
@@ -91,9 +89,7 @@ func (s *Store) Posts(ctx context.Context, f PostFilter) ([]*relais.Post, error)
 
 // CreateReply adds a reply to a post and indexes it.
 func (s *Store) CreateReply(ctx context.Context, r *relais.Reply, spaceID int64) error {
-	if r.CreatedAt.IsZero() {
-		r.CreatedAt = time.Now().UTC()
-	}
+	stamp(&r.CreatedAt)
 	terms := search.Terms(r.Body)
 	return s.write(ctx, func(t *tx) (err error) {
 		r.ID, err = t.insert("INSERT INTO replies (post_id, author_id, body, status, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"time"
 
 	"relais"
@@ -13,6 +15,7 @@ type SearchResult struct {
 	PostID    int64           `json:"post_id"`
 	ReplyID   int64           `json:"reply_id,omitempty"`
 	SpaceID   int64           `json:"space_id"`
+	SpaceName string          `json:"space_name"`
 	Kind      relais.PostKind `json:"kind"`
 	Title     string          `json:"title"`
 	Excerpt   string          `json:"excerpt"`
@@ -51,9 +54,11 @@ func (s *Store) Search(ctx context.Context, groups [][]string, spaceIDs []int64,
 		args = append(args, qs)
 	}
 	args = append(args, limit)
-	q := `SELECT p.id, COALESCE(r.id, 0), p.space_id, p.kind, p.title, COALESCE(r.body, p.body), p.created_at
+	q := `SELECT p.id, COALESCE(r.id, 0), p.space_id, s.name, p.kind, p.title, COALESCE(r.body, p.body),
+		COALESCE(r.created_at, p.created_at)
 		FROM search_fts
 		JOIN posts p ON p.id = search_fts.post_id AND p.status = 'published'
+		JOIN spaces s ON s.id = p.space_id
 		LEFT JOIN replies r ON r.id = search_fts.reply_id AND search_fts.reply_id <> 0
 		WHERE ` + s.d.match + ` AND search_fts.space_id IN (` + placeholders(len(spaceIDs)) + `)
 		AND (search_fts.reply_id = 0 OR r.status = 'published')
@@ -69,7 +74,7 @@ func (s *Store) Search(ctx context.Context, groups [][]string, spaceIDs []int64,
 			var r SearchResult
 			var kind string
 			var created int64
-			if err := rows.Scan(&r.PostID, &r.ReplyID, &r.SpaceID, &kind, &r.Title, &r.Excerpt, &created); err != nil {
+			if err := rows.Scan(&r.PostID, &r.ReplyID, &r.SpaceID, &r.SpaceName, &kind, &r.Title, &r.Excerpt, &created); err != nil {
 				return err
 			}
 			r.Kind, r.CreatedAt = relais.PostKind(kind), fromMillis(created)
@@ -81,10 +86,20 @@ func (s *Store) Search(ctx context.Context, groups [][]string, spaceIDs []int64,
 	return out, err
 }
 
+// excerpt returns the first n characters of a markdown text as plain
+// text: emphasis, headings, quotes, code marks and link targets removed.
 func excerpt(s string, n int) string {
+	s = markdownLink.ReplaceAllString(s, "$1")
+	s = markdownMarks.Replace(s)
+	s = strings.Join(strings.Fields(s), " ")
 	rs := []rune(s)
 	if len(rs) <= n {
 		return s
 	}
 	return string(rs[:n]) + "…"
 }
+
+var (
+	markdownLink  = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	markdownMarks = strings.NewReplacer("**", "", "__", "", "*", "", "`", "", "# ", "", "#", "", "> ", "", "~~", "")
+)

@@ -133,10 +133,11 @@ func TestSearchResultFields(t *testing.T) {
 			query string
 			want  store.SearchResult
 		}{
-			{"imprimante", store.SearchResult{PostID: p.ID, SpaceID: sp.ID, Kind: relais.KindProblem, Title: "Imprimante",
-				Excerpt: string([]rune(p.Body)[:200]) + "…", CreatedAt: at}},
-			{"technicien", store.SearchResult{PostID: p.ID, ReplyID: r.ID, SpaceID: sp.ID, Kind: relais.KindProblem,
-				Title: "Imprimante", Excerpt: "Le technicien passe demain.", CreatedAt: at}},
+			{"imprimante", store.SearchResult{PostID: p.ID, SpaceID: sp.ID, SpaceName: "Forum", Kind: relais.KindProblem, Title: "Imprimante",
+				Excerpt: string([]rune(strings.TrimSpace(p.Body))[:200]) + "…", CreatedAt: at}},
+			// A match in a reply carries the reply's text and date.
+			{"technicien", store.SearchResult{PostID: p.ID, ReplyID: r.ID, SpaceID: sp.ID, SpaceName: "Forum", Kind: relais.KindProblem,
+				Title: "Imprimante", Excerpt: "Le technicien passe demain.", CreatedAt: r.CreatedAt}},
 		}
 		for _, tt := range tests {
 			results, err := s.Search(t.Context(), search.Query(tt.query), []int64{sp.ID}, 10)

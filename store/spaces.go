@@ -11,9 +11,7 @@ import (
 
 // CreateSpace adds a space with the first version of its charter.
 func (s *Store) CreateSpace(ctx context.Context, sp *relais.Space, c *relais.Charter, createdBy int64) error {
-	if sp.CreatedAt.IsZero() {
-		sp.CreatedAt = time.Now().UTC()
-	}
+	stamp(&sp.CreatedAt)
 	criteria := ""
 	if sp.Criteria != nil {
 		b, err := json.Marshal(sp.Criteria)
@@ -43,9 +41,7 @@ func (s *Store) CreateSpace(ctx context.Context, sp *relais.Space, c *relais.Cha
 }
 
 func insertCharter(t *tx, c *relais.Charter, createdBy int64) error {
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = time.Now().UTC()
-	}
+	stamp(&c.CreatedAt)
 	_, err := t.exec(`INSERT INTO charters (space_id, version, objective, rules, autonomy, expected_actions,
 		created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.SpaceID, c.Version, c.Objective, c.Rules, c.Autonomy, c.ExpectedActions, nullID(createdBy), millis(c.CreatedAt))
@@ -250,9 +246,7 @@ func (s *Store) Relations(ctx context.Context, userID int64) (map[int64]Relation
 // Join records that a user joined a space after accepting a charter
 // version. Joining twice is a conflict.
 func (s *Store) Join(ctx context.Context, m *relais.Membership) error {
-	if m.JoinedAt.IsZero() {
-		m.JoinedAt = time.Now().UTC()
-	}
+	stamp(&m.JoinedAt)
 	return s.write(ctx, func(t *tx) error {
 		_, err := t.exec("INSERT INTO memberships (space_id, user_id, charter_version, joined_at) VALUES (?, ?, ?, ?)",
 			m.SpaceID, m.UserID, m.CharterVersion, millis(m.JoinedAt))

@@ -261,6 +261,16 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	return s.d.translate(err)
 }
 
+// stamp sets *t to now when it is zero, and to the precision the database
+// keeps (milliseconds, UTC), so that what a create returns equals what a
+// read gives back.
+func stamp(t *time.Time) {
+	if t.IsZero() {
+		*t = time.Now()
+	}
+	*t = t.UTC().Truncate(time.Millisecond)
+}
+
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"time"
 
 	"relais"
 )
@@ -46,9 +45,7 @@ func (s *Store) Units(ctx context.Context) ([]relais.Unit, error) {
 // CreateUser adds an account with its roles. passwordHash may be empty for
 // an account that signs in through single sign-on.
 func (s *Store) CreateUser(ctx context.Context, u *relais.User, passwordHash string) error {
-	if u.CreatedAt.IsZero() {
-		u.CreatedAt = time.Now().UTC()
-	}
+	stamp(&u.CreatedAt)
 	return s.write(ctx, func(t *tx) error {
 		id, err := t.insert(`INSERT INTO users (login, name, email, employment, unit_id, site, job_family,
 			password_hash, active, co_pilot, mentor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
