@@ -37,7 +37,7 @@ func (s *Service) publish(kind string, spaceID, actorID, subject int64) {
 
 // target builds the policy target for a user and a space.
 func target(sp *relais.Space, rel store.Relation) policy.Target {
-	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward}
+	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, AcceptedCharter: rel.CharterVersion}
 }
 
 // Permissions are the policy's answers for the actions a page offers on a
@@ -170,7 +170,7 @@ func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, chart
 	}
 	current := v.Charter.Version
 	if charterVersion != current {
-		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "charter_version", Rule: "charter.accept",
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "charter_version", Rule: policy.RuleCharterAccept,
 			Message:   "To join, read and accept the current version of the charter (version " + itoa(current) + ").",
 			MessageFR: "Pour rejoindre l'espace, lisez et acceptez la version actuelle de la charte (version " + itoa(current) + ")."}
 	}

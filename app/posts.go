@@ -13,17 +13,6 @@ import (
 
 func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
 
-// charterGate refuses a contribution from a community member who has not
-// accepted the charter's current version yet.
-func charterGate(v *SpaceView) error {
-	if v.Kind != relais.SpaceCommunity || !v.Relation.Member || v.Relation.Steward || v.Relation.CharterVersion >= v.Charter.Version {
-		return nil
-	}
-	return &relais.Error{Code: relais.EUNPROCESSABLE, Rule: "charter.accept",
-		Message:   "The charter changed (version " + itoa(v.Charter.Version) + "): read and accept it again before you contribute.",
-		MessageFR: "La charte a changé (version " + itoa(v.Charter.Version) + ") : relisez-la et acceptez-la avant de contribuer."}
-}
-
 // statusFor turns a decision into the status of new content.
 func statusFor(d policy.Decision) relais.PostStatus {
 	if d.Effect == policy.NeedsApproval {
@@ -55,9 +44,6 @@ func (s *Service) CreatePost(ctx context.Context, u *relais.User, spaceID int64,
 		return nil, err
 	}
 	if err := v.Can.Post.Err(); err != nil {
-		return nil, err
-	}
-	if err := charterGate(v); err != nil {
 		return nil, err
 	}
 	p := &relais.Post{SpaceID: spaceID, AuthorID: u.ID, AuthorName: u.Name, Kind: in.Kind, Title: in.Title, Body: in.Body,
@@ -130,9 +116,6 @@ func (s *Service) Reply(ctx context.Context, u *relais.User, postID int64, body 
 	if p.Status != relais.StatusPublished {
 		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "This post is not published yet: replies wait until it is.",
 			MessageFR: "Ce message n'est pas encore publié : les réponses attendent sa publication."}
-	}
-	if err := charterGate(v); err != nil {
-		return nil, err
 	}
 	r := &relais.Reply{PostID: postID, AuthorID: u.ID, AuthorName: u.Name, Body: body, Status: statusFor(v.Can.Reply)}
 	if err := s.Store.CreateReply(ctx, r, p.SpaceID); err != nil {

@@ -56,6 +56,11 @@ func (a Action) visible() bool {
 	return a == CreatePost || a == CreateReply || a == React
 }
 
+// contributes reports whether the action adds to a space's conversation.
+func (a Action) contributes() bool {
+	return a == CreatePost || a == CreateReply || a == React
+}
+
 // Actor is who acts, with the directory facts the rules read.
 type Actor struct {
 	UserID     int64
@@ -84,6 +89,9 @@ type Target struct {
 	Member bool
 	// Steward is true when the actor animates the community.
 	Steward bool
+	// AcceptedCharter is the charter version the actor accepted when they
+	// joined (or accepted since); Space.Charter holds the current one.
+	AcceptedCharter int
 
 	// For GrantRole: the role and the account that would receive it.
 	Role    relais.Role
@@ -161,6 +169,9 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 		return decide(Deny, RuleCommunityAudience)
 	}
 	member := t.Member || t.Steward
+	if t.Member && !t.Steward && act.contributes() && t.Space.Charter != nil && t.AcceptedCharter < t.Space.Charter.Version {
+		return decide(Deny, RuleCharterAccept)
+	}
 	switch act {
 	case ViewSpace:
 		return decide(Allow, RuleCommunityVisible)

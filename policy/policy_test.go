@@ -79,7 +79,13 @@ const (
 	relNone    = "none"
 	relMember  = "member"
 	relSteward = "steward" // communities only
+	// relStale is a community member who accepted an older version of the
+	// charter than the current one.
+	relStale = "member_stale_charter"
 )
+
+// currentCharter is the charter version of every space of the matrix.
+const currentCharter = 2
 
 // spaceCase is one space of the matrix.
 type spaceCase struct {
@@ -100,12 +106,23 @@ func spaceCases() []spaceCase {
 	return append(cs, spaceCase{relais.SpaceTeam, relais.AudienceInternal, joinDirectory})
 }
 
+// acceptedCharter is the charter version accepted in a relation.
+func acceptedCharter(rel string) int {
+	switch rel {
+	case relMember:
+		return currentCharter
+	case relStale:
+		return currentCharter - 1
+	}
+	return 0
+}
+
 // relations returns the relations that make sense for a kind of space.
 func relations(k relais.SpaceKind) []string {
 	if k == relais.SpaceTeam {
 		return []string{relNone, relMember}
 	}
-	return []string{relNone, relMember, relSteward}
+	return []string{relNone, relMember, relSteward, relStale}
 }
 
 // spaceActions is every action on a space: policy.Actions without GrantRole
@@ -137,7 +154,7 @@ func criteriaFor(a policy.Actor, met bool) *relais.JoinCriteria {
 
 // space builds the relais.Space of a case for a given actor.
 func (s spaceCase) space(a policy.Actor) *relais.Space {
-	sp := &relais.Space{ID: 1, Name: "space", Kind: s.kind, Audience: s.audience}
+	sp := &relais.Space{ID: 1, Name: "space", Kind: s.kind, Audience: s.audience, Charter: &relais.Charter{Version: currentCharter}}
 	switch s.join {
 	case joinOpen:
 		sp.JoinPolicy = relais.JoinOpen
@@ -181,7 +198,8 @@ func matrix() []combo {
 						actor:  p.actor,
 						action: act,
 						target: policy.Target{Space: s.space(p.actor),
-							Member: rel == relMember, Steward: rel == relSteward},
+							Member: rel == relMember || rel == relStale, Steward: rel == relSteward,
+							AcceptedCharter: acceptedCharter(rel)},
 						effect: eff, rule: rule,
 					})
 				}
@@ -260,9 +278,14 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 // internal community manager reads every community but contributes only
 // where they belong; joining follows the join policy.
 func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (policy.Effect, string) {
-	belongs := rel == relMember || rel == relSteward
+	belongs := rel == relMember || rel == relSteward || rel == relStale
 	if p.external && s.audience == relais.AudienceInternal {
 		return policy.Deny, "community.audience"
+	}
+	// A member who has not accepted the current charter reads but does not
+	// contribute until they accept it again.
+	if rel == relStale && (act == policy.CreatePost || act == policy.CreateReply || act == policy.React) {
+		return policy.Deny, "charter.accept"
 	}
 	switch act {
 	case policy.ViewSpace:
@@ -318,7 +341,7 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*3*6 + 1*1*2*6 + 3*2 + 1); len(cs) != want {
+	if want := len(profiles) * (3*4*4*6 + 1*1*2*6 + 3*2 + 1); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -29,6 +29,7 @@ const (
 	RuleRoleAuthority      = "role.authority"
 	RuleRoleGrant          = "role.grant"
 	RuleRoleCMInternalOnly = "role.cm_internal_only"
+	RuleCharterAccept      = "charter.accept"
 	RuleDirectoryInternal  = "directory.internal"
 	RuleDirectoryExternal  = "directory.external"
 )
@@ -89,6 +90,9 @@ var Rules = []Rule{
 	{RuleRoleCMInternalOnly,
 		"Le rôle de community manager n'est jamais confié à un compte externe : il gouverne l'ensemble et doit être salarié de l'entreprise.",
 		"The community manager role is never held by an external account: it governs the whole and must be an employee of the company."},
+	{RuleCharterAccept,
+		"Pour contribuer, un membre accepte la version actuelle de la charte de l'espace ; quand elle change, il la relit et l'accepte à nouveau.",
+		"To contribute, a member accepts the current version of the space's charter; when it changes, they read it and accept it again."},
 	{RuleDirectoryInternal,
 		"Les salariés voient l'annuaire des personnes de l'organisation.",
 		"Employees see the directory of the organization's people."},
