@@ -29,6 +29,10 @@ type Store struct {
 	b *batcher
 	// Prepared statements of w and r (SQLite only).
 	ws, rs *stmtCache
+	// cp checkpoints the write-ahead log on its own connection cpdb
+	// (SQLite only).
+	cp   *checkpointer
+	cpdb *sql.DB
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
@@ -55,7 +59,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// busy_timeout first, so that the other pragmas wait rather than fail.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +78,16 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
+	cp, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	cp.SetMaxOpenConns(1)
 	ws := newStmtCache(w)
-	return &Store{w: w, r: r, d: sqliteDialect, b: newBatcher(w, sqliteDialect, ws), ws: ws, rs: newStmtCache(r)}, nil
+	return &Store{w: w, r: r, d: sqliteDialect, b: newBatcher(w, sqliteDialect, ws), ws: ws, rs: newStmtCache(r),
+		cp: newCheckpointer(cp), cpdb: cp}, nil
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
@@ -100,6 +112,10 @@ func (s *Store) Close() error {
 	}
 	s.ws.close()
 	s.rs.close()
+	if s.cp != nil {
+		s.cp.close()
+		s.cpdb.Close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
