@@ -72,15 +72,24 @@ type SpaceView struct {
 // spaceView loads a space and the actor's relation to it, and refuses it
 // when the actor may not even see it.
 func (s *Service) spaceView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
-	sp, rel, err := s.Store.SpaceAndRelation(ctx, spaceID, u.ID)
+	v, err := s.loadSpaceView(ctx, u, spaceID)
 	if err != nil {
 		return nil, err
 	}
-	v := &SpaceView{Space: sp, Relation: rel, Can: permissions(policy.ActorOf(u), target(sp, rel))}
 	if err := v.Can.View.Err(); err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// loadSpaceView loads a space, the actor's relation to it and the policy's
+// decisions, whether or not the actor may see it.
+func (s *Service) loadSpaceView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
+	sp, rel, err := s.Store.SpaceAndRelation(ctx, spaceID, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &SpaceView{Space: sp, Relation: rel, Can: permissions(policy.ActorOf(u), target(sp, rel))}, nil
 }
 
 // Space returns a space the actor may see, with their permissions.
@@ -156,7 +165,8 @@ type JoinResult struct {
 // charter's current version, or files their request when a steward must
 // approve it.
 func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, charterVersion int) (*JoinResult, error) {
-	v, err := s.spaceView(ctx, u, spaceID)
+	// The join decision covers whether the actor may see the space at all.
+	v, err := s.loadSpaceView(ctx, u, spaceID)
 	if err != nil {
 		return nil, err
 	}

@@ -210,12 +210,31 @@ func (c *stmtCache) flush(ctx context.Context) {
 		return
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	if len(c.wanted) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	var qs []string
 	for q := range c.wanted {
+		qs = append(qs, q)
 		delete(c.wanted, q)
-		if st, err := c.db.PrepareContext(ctx, q); err == nil {
+	}
+	c.mu.Unlock()
+	// Preparing needs a free connection: never hold the lock meanwhile, or
+	// a transaction asking for a statement would wait on the lock while
+	// holding the connection the preparation waits for.
+	for _, q := range qs {
+		st, err := c.db.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if _, dup := c.m[q]; dup || c.m == nil {
+			st.Close()
+		} else {
 			c.m[q] = st
 		}
+		c.mu.Unlock()
 	}
 }
 
