@@ -306,10 +306,16 @@ func (p *NewPost) Validate() error {
 		return &Error{Code: EINVALID, Field: "body", Message: "A body is required.", MessageFR: "Un texte est requis."}
 	case utf8.RuneCountInString(p.Body) > MaxBody:
 		return &Error{Code: EINVALID, Field: "body", Message: "The body is longer than 20,000 characters.", MessageFR: "Le texte dépasse 20 000 caractères."}
-	case !utf8.ValidString(p.Title) || !utf8.ValidString(p.Body):
-		return &Error{Code: EINVALID, Message: "The text is not valid UTF-8.", MessageFR: "Le texte n'est pas en UTF-8 valide."}
+	case !ValidText(p.Title) || !ValidText(p.Body):
+		return &Error{Code: EINVALID, Message: "The text holds invalid characters (not UTF-8, or a NUL).", MessageFR: "Le texte contient des caractères invalides (hors UTF-8, ou NUL)."}
 	}
 	return nil
+}
+
+// ValidText reports whether s is valid UTF-8 without NUL characters, which
+// no database stores alike.
+func ValidText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // ValidateReplyBody checks and trims the body of a reply.
@@ -320,8 +326,8 @@ func ValidateReplyBody(body string) (string, error) {
 		return "", &Error{Code: EINVALID, Field: "body", Message: "A body is required.", MessageFR: "Un texte est requis."}
 	case utf8.RuneCountInString(body) > MaxBody:
 		return "", &Error{Code: EINVALID, Field: "body", Message: "The body is longer than 20,000 characters.", MessageFR: "Le texte dépasse 20 000 caractères."}
-	case !utf8.ValidString(body):
-		return "", &Error{Code: EINVALID, Field: "body", Message: "The text is not valid UTF-8.", MessageFR: "Le texte n'est pas en UTF-8 valide."}
+	case !ValidText(body):
+		return "", &Error{Code: EINVALID, Field: "body", Message: "The text holds invalid characters (not UTF-8, or a NUL).", MessageFR: "Le texte contient des caractères invalides (hors UTF-8, ou NUL)."}
 	}
 	return body, nil
 }

@@ -108,7 +108,14 @@ func (s *Server) wrap(rt Route) http.Handler {
 				s.fail(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			}
 		}()
-		for k := range r.URL.Query() {
+		for k, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if !relais.ValidText(v) {
+					s.fail(w, r, &relais.Error{Code: relais.EINVALID, Field: k, Message: "The parameter " + strconv.Quote(k) + " holds invalid characters (not UTF-8, or a NUL).",
+						MessageFR: "Le paramètre " + strconv.Quote(k) + " contient des caractères invalides (hors UTF-8, ou NUL)."})
+					return
+				}
+			}
 			if !allowed[k] {
 				s.fail(w, r, &relais.Error{Code: relais.EINVALID, Field: k, Message: "Unknown query parameter " + strconv.Quote(k) + ".",
 					MessageFR: "Paramètre de requête inconnu " + strconv.Quote(k) + "."})
@@ -117,9 +124,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		var u *relais.User
 		if rt.Auth {
-			h := r.Header.Get("Authorization")
-			token, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok || strings.TrimSpace(token) == "" {
+			scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 				s.fail(w, r, &relais.Error{Code: relais.EUNAUTHORIZED, Message: "Sign in: send Authorization: Bearer <token> (POST /api/v1/tokens gives one).",
 					MessageFR: "Connectez-vous : envoyez Authorization: Bearer <jeton> (POST /api/v1/tokens en fournit un)."})
 				return

@@ -72,7 +72,7 @@ func forEachEngine(t *testing.T, f func(t *testing.T, e *env)) {
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	start := time.Now()
-	st := testdb.Open(t, engine)
+	st := openStore(t, engine)
 	ctx := context.Background()
 	if err := demo.Load(ctx, st, "demo"); err != nil {
 		t.Fatalf("demo.Load: %v", err)
@@ -122,6 +122,29 @@ func newEnv(t *testing.T, engine string) *env {
 	}
 	t.Logf("%s: demo organization ready in %v", engine, time.Since(start).Round(time.Millisecond))
 	return e
+}
+
+// openStore is testdb.Open, except that a store whose Close hangs fails
+// the test instead of hanging it.
+func openStore(t *testing.T, engine string) *store.Store {
+	t.Helper()
+	st, err := store.Open(t.Context(), testdb.URL(t, engine))
+	if err != nil {
+		t.Fatalf("open %s: %v", engine, err)
+	}
+	t.Cleanup(func() {
+		closed := make(chan struct{})
+		go func() { st.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(30 * time.Second):
+			t.Errorf("%s: store.Close still blocked after 30 s", engine)
+		}
+	})
+	if _, err := st.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrate %s: %v", engine, err)
+	}
+	return st
 }
 
 // guard fails the test on any 5xx answer.

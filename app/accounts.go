@@ -30,7 +30,7 @@ func (s *Service) SignIn(ctx context.Context, login, password, remote string) (*
 			Message:   "Too many failed sign-ins: try again in " + secs + " s.",
 			MessageFR: "Trop d'échecs de connexion : réessayez dans " + secs + " s."}
 	}
-	if login == "" || password == "" || len(login) > 200 || len(password) > 1024 {
+	if login == "" || password == "" || len(login) > 200 || len(password) > 1024 || !relais.ValidText(login) || !relais.ValidText(password) {
 		s.Throttle.Fail(keys...)
 		return nil, badCredentials()
 	}
@@ -116,11 +116,17 @@ func (s *Service) UserByLogin(ctx context.Context, login string) (*relais.User, 
 // SetRoles replaces the organization-wide roles of a user, each role
 // granted only as the policy allows.
 func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64, roles []relais.Role) (*relais.User, error) {
+	a := policy.ActorOf(actor)
+	// Authority first, so that who may not assign roles learns nothing of
+	// which accounts exist.
+	if d := policy.Decide(a, policy.GrantRole, policy.Target{}); d.Rule.ID == policy.RuleRoleAuthority {
+		return nil, d.Err()
+	}
 	subject, err := s.Store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	a, sub := policy.ActorOf(actor), policy.ActorOf(subject)
+	sub := policy.ActorOf(subject)
 	seen := map[relais.Role]bool{}
 	clean := []relais.Role{}
 	for _, r := range roles {
@@ -135,13 +141,10 @@ func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64
 		seen[r] = true
 		clean = append(clean, r)
 	}
-	if d := policy.Decide(a, policy.GrantRole, policy.Target{Subject: &sub}); d.Rule.ID == policy.RuleRoleAuthority {
-		return nil, d.Err()
-	}
 	for _, r := range clean {
 		if d := policy.Decide(a, policy.GrantRole, policy.Target{Role: r, Subject: &sub}); d.Effect == policy.Deny {
 			e := d.Err().(*relais.Error)
-			if d.Rule.ID == policy.RuleRoleCMInternalOnly {
+			if d.Rule.ID == policy.RuleRoleCMInternalOnly || d.Rule.ID == policy.RuleRoleAdminGrant {
 				e.Code = relais.EUNPROCESSABLE
 			}
 			return nil, e

@@ -227,5 +227,8 @@ func decideRole(a Actor, t Target) Decision {
 	if t.Role == relais.RoleCommunityManager && (t.Subject == nil || t.Subject.Employment != relais.Internal) {
 		return decide(Deny, RuleRoleCMInternalOnly)
 	}
+	if t.Role == relais.RoleAdministrator && (!a.Has(relais.RoleAdministrator) || t.Subject == nil || t.Subject.Employment != relais.Internal) {
+		return decide(Deny, RuleRoleAdminGrant)
+	}
 	return decide(Allow, RuleRoleGrant)
 }

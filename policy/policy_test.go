@@ -330,6 +330,9 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 		return policy.Deny, "role.authority"
 	case role == relais.RoleCommunityManager && externalSubject:
 		return policy.Deny, "role.cm_internal_only"
+	case role == relais.RoleAdministrator && (!p.admin || externalSubject):
+		// Only an administrator makes another, and only of an employee.
+		return policy.Deny, "role.admin_grant"
 	}
 	return policy.Allow, "role.grant"
 }

@@ -29,6 +29,7 @@ const (
 	RuleRoleAuthority      = "role.authority"
 	RuleRoleGrant          = "role.grant"
 	RuleRoleCMInternalOnly = "role.cm_internal_only"
+	RuleRoleAdminGrant     = "role.admin_grant"
 	RuleCharterAccept      = "charter.accept"
 	RuleDirectoryInternal  = "directory.internal"
 	RuleDirectoryExternal  = "directory.external"
@@ -90,6 +91,9 @@ var Rules = []Rule{
 	{RuleRoleCMInternalOnly,
 		"Le rôle de community manager n'est jamais confié à un compte externe : il gouverne l'ensemble et doit être salarié de l'entreprise.",
 		"The community manager role is never held by an external account: it governs the whole and must be an employee of the company."},
+	{RuleRoleAdminGrant,
+		"Seul un administrateur attribue le rôle d'administrateur, et seulement à un salarié de l'entreprise.",
+		"Only an administrator grants the administrator role, and only to an employee of the company."},
 	{RuleCharterAccept,
 		"Pour contribuer, un membre accepte la version actuelle de la charte de l'espace ; quand elle change, il la relit et l'accepte à nouveau.",
 		"To contribute, a member accepts the current version of the space's charter; when it changes, they read it and accept it again."},
