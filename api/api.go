@@ -42,7 +42,7 @@ type Route struct {
 	Request  string
 	Response string
 	Status   int // success status
-	handle   func(w http.ResponseWriter, r *http.Request, u *relais.User)
+	handle   func(w http.ResponseWriter, r *http.Request, u *relais.User) error
 }
 
 // Pattern returns the ServeMux pattern of the route.
@@ -137,7 +137,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 			r = r.WithContext(context.WithValue(r.Context(), tokenKey, strings.TrimSpace(token)))
 		}
-		rt.handle(w, r, u)
+		if err := rt.handle(w, r, u); err != nil {
+			s.fail(w, r, err)
+		}
 	})
 }
 

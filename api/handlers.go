@@ -17,206 +17,191 @@ func required(field string) error {
 		MessageFR: "Le champ " + field + " est requis."}
 }
 
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ *relais.User) {
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ *relais.User) error {
 	var in struct {
 		Login    *string `json:"login"`
 		Password *string `json:"password"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Login == nil || strings.TrimSpace(*in.Login) == "" {
-		s.fail(w, r, required("login"))
-		return
+		return required("login")
 	}
 	if in.Password == nil || *in.Password == "" {
-		s.fail(w, r, required("password"))
-		return
+		return required("password")
 	}
 	token, u, err := s.App.CreateToken(r.Context(), *in.Login, *in.Password, remoteAddr(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "user": newUserView(u)})
+	return nil
 }
 
-func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	token, _ := r.Context().Value(tokenKey).(string)
 	if err := s.App.RevokeToken(r.Context(), token); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) me(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	writeJSON(w, http.StatusOK, newUserView(u))
+	return nil
 }
 
-func (s *Server) users(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) users(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	us, err := s.App.Users(r.Context(), u, r.URL.Query().Get("login"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []userView{}
 	for _, x := range us {
 		out = append(out, newUserView(x))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+	return nil
 }
 
-func (s *Server) setRoles(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) setRoles(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Roles *[]relais.Role `json:"roles"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Roles == nil {
-		s.fail(w, r, required("roles"))
-		return
+		return required("roles")
 	}
 	x, err := s.App.SetRoles(r.Context(), u, id, *in.Roles)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, newUserView(x))
+	return nil
 }
 
-func (s *Server) spaces(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) spaces(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	vs, err := s.App.Spaces(r.Context(), u)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []spaceView{}
 	for _, v := range vs {
 		out = append(out, newSpaceView(v, langOf(r)))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"spaces": out})
+	return nil
 }
 
-func (s *Server) space(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) space(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := s.App.Space(r.Context(), u, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, newSpaceView(v, langOf(r)))
+	return nil
 }
 
-func (s *Server) charters(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) charters(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	cs, err := s.App.Charters(r.Context(), u, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []charterView{}
 	for i := range cs {
 		out = append(out, newCharterView(&cs[i]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"charters": out})
+	return nil
 }
 
-func (s *Server) members(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) members(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ms, err := s.App.Members(r.Context(), u, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if ms == nil {
 		ms = []store.Member{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"members": ms})
+	return nil
 }
 
-func (s *Server) join(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) join(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		CharterVersion *int `json:"charter_version"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if in.CharterVersion == nil {
-		s.fail(w, r, required("charter_version"))
-		return
+		return required("charter_version")
 	}
 	res, err := s.App.Join(r.Context(), u, id, *in.CharterVersion)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusCreated
 	if res.Status == "pending" {
 		status = http.StatusAccepted
 	}
 	writeJSON(w, status, res)
+	return nil
 }
 
-func (s *Server) posts(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) posts(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	before, err := queryInt(r, "before", 0, 1, 1<<62)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	limit, err := queryInt(r, "limit", 20, 1, 100)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ps, err := s.App.Posts(r.Context(), u, id, before, int(limit))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []postView{}
 	for _, p := range ps {
 		out = append(out, newPostView(p))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"posts": out})
+	return nil
 }
 
-func (s *Server) createPost(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) createPost(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Kind  *string `json:"kind"`
@@ -224,122 +209,109 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request, u *relais.Us
 		Body  *string `json:"body"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Title == nil {
-		s.fail(w, r, required("title"))
-		return
+		return required("title")
 	}
 	if in.Body == nil {
-		s.fail(w, r, required("body"))
-		return
+		return required("body")
 	}
 	np := relais.NewPost{Title: *in.Title, Body: *in.Body}
 	if in.Kind != nil {
 		np.Kind = relais.PostKind(*in.Kind)
 		if np.Kind == "" {
-			s.fail(w, r, required("kind"))
-			return
+			return required("kind")
 		}
 	}
 	p, err := s.App.CreatePost(r.Context(), u, id, np)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, newPostView(p))
+	return nil
 }
 
-func (s *Server) thread(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) thread(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	t, err := s.App.Thread(r.Context(), u, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, newThreadView(t, langOf(r)))
+	return nil
 }
 
-func (s *Server) reply(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Body *string `json:"body"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Body == nil {
-		s.fail(w, r, required("body"))
-		return
+		return required("body")
 	}
 	rep, err := s.App.Reply(r.Context(), u, id, *in.Body)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, newReplyView(rep, nil))
+	return nil
 }
 
-func (s *Server) react(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) react(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Kind    *string `json:"kind"`
 		ReplyID int64   `json:"reply_id"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Kind == nil {
-		s.fail(w, r, required("kind"))
-		return
+		return required("kind")
 	}
 	if in.ReplyID < 0 {
-		s.fail(w, r, &relais.Error{Code: relais.EINVALID, Field: "reply_id", Message: "reply_id must be a positive integer.", MessageFR: "reply_id doit être un entier positif."})
-		return
+		return &relais.Error{Code: relais.EINVALID, Field: "reply_id", Message: "reply_id must be a positive integer.", MessageFR: "reply_id doit être un entier positif."}
 	}
 	on, err := s.App.React(r.Context(), u, id, in.ReplyID, relais.ReactionKind(*in.Kind))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"post_id": id, "reply_id": in.ReplyID, "kind": *in.Kind, "on": on})
+	return nil
 }
 
-func (s *Server) search(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) search(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	q := r.URL.Query().Get("q")
 	if strings.TrimSpace(q) == "" {
-		s.fail(w, r, &relais.Error{Code: relais.EINVALID, Field: "q", Message: "The parameter q (what to search for) is required.",
-			MessageFR: "Le paramètre q (ce que vous cherchez) est requis."})
-		return
+		return &relais.Error{Code: relais.EINVALID, Field: "q", Message: "The parameter q (what to search for) is required.",
+			MessageFR: "Le paramètre q (ce que vous cherchez) est requis."}
 	}
 	limit, err := queryInt(r, "limit", 20, 1, 100)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rs, err := s.App.Search(r.Context(), u, q, int(limit))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"query": q, "results": rs})
+	return nil
 }
 
-func (s *Server) rulebook(w http.ResponseWriter, r *http.Request, u *relais.User) {
+func (s *Server) rulebook(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	writeJSON(w, http.StatusOK, map[string]any{"rules": policy.Rules})
+	return nil
 }

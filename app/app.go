@@ -100,6 +100,22 @@ func (s *Service) Space(ctx context.Context, u *relais.User, spaceID int64) (*Sp
 // Spaces returns the spaces the actor may see: their team spaces, the
 // communities they belong to, then the others they could join.
 func (s *Service) Spaces(ctx context.Context, u *relais.User) ([]*SpaceView, error) {
+	all, err := s.allSpaceViews(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	var out []*SpaceView
+	for _, v := range all {
+		if v.Can.View.Allowed() {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// allSpaceViews returns every space with the actor's relation and the
+// policy's decisions, visible or not.
+func (s *Service) allSpaceViews(ctx context.Context, u *relais.User) ([]*SpaceView, error) {
 	all, err := s.Store.Spaces(ctx)
 	if err != nil {
 		return nil, err
@@ -109,13 +125,10 @@ func (s *Service) Spaces(ctx context.Context, u *relais.User) ([]*SpaceView, err
 		return nil, err
 	}
 	a := policy.ActorOf(u)
-	var out []*SpaceView
-	for _, sp := range all {
+	out := make([]*SpaceView, len(all))
+	for i, sp := range all {
 		rel := rels[sp.ID]
-		can := permissions(a, target(sp, rel))
-		if can.View.Allowed() {
-			out = append(out, &SpaceView{Space: sp, Relation: rel, Can: can})
-		}
+		out[i] = &SpaceView{Space: sp, Relation: rel, Can: permissions(a, target(sp, rel))}
 	}
 	return out, nil
 }
@@ -123,19 +136,14 @@ func (s *Service) Spaces(ctx context.Context, u *relais.User) ([]*SpaceView, err
 // readableSpaceIDs returns the ids of the spaces whose threads the actor
 // may read.
 func (s *Service) readableSpaceIDs(ctx context.Context, u *relais.User) ([]int64, error) {
-	all, err := s.Store.Spaces(ctx)
+	all, err := s.allSpaceViews(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	rels, err := s.Store.Relations(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	a := policy.ActorOf(u)
 	var ids []int64
-	for _, sp := range all {
-		if policy.Decide(a, policy.ReadPosts, target(sp, rels[sp.ID])).Effect == policy.Allow {
-			ids = append(ids, sp.ID)
+	for _, v := range all {
+		if v.Can.Read.Effect == policy.Allow {
+			ids = append(ids, v.ID)
 		}
 	}
 	return ids, nil
