@@ -338,3 +338,51 @@ func quote(s string) string {
 	}
 	return "«" + s + "»"
 }
+
+// ApprovalStatus is where a co-pilot approval request stands.
+type ApprovalStatus string
+
+// Approval statuses.
+const (
+	ApprovalPending  ApprovalStatus = "pending"
+	ApprovalApproved ApprovalStatus = "approved"
+	ApprovalRejected ApprovalStatus = "rejected"
+)
+
+// Approval is a visible action of a social media manager in co-pilot that
+// waits for their mentor: a post, or a reply to a post.
+type Approval struct {
+	ID            int64          `json:"id"`
+	Kind          string         `json:"kind"` // "post" or "reply"
+	PostID        int64          `json:"post_id"`
+	ReplyID       int64          `json:"reply_id,omitempty"`
+	SpaceID       int64          `json:"space_id"`
+	SpaceName     string         `json:"space_name"`
+	PostTitle     string         `json:"post_title"`
+	Body          string         `json:"body"`
+	RequesterID   int64          `json:"requester_id"`
+	RequesterName string         `json:"requester_name"`
+	MentorID      int64          `json:"mentor_id,omitempty"`
+	Status        ApprovalStatus `json:"status"`
+	Reason        string         `json:"reason,omitempty"`
+	DecidedBy     int64          `json:"decided_by,omitempty"`
+	CreatedAt     time.Time      `json:"created_at"`
+	DecidedAt     *time.Time     `json:"decided_at,omitempty"`
+}
+
+// MaxReason bounds the reason of a rejection, in characters.
+const MaxReason = 2000
+
+// ValidateReason checks and trims the reason given for a rejection.
+func ValidateReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return "", &Error{Code: EINVALID, Field: "reason", Message: "Give a reason: the author reads it.", MessageFR: "Donnez une raison : l'auteur la lira."}
+	case utf8.RuneCountInString(reason) > MaxReason:
+		return "", &Error{Code: EINVALID, Field: "reason", Message: "The reason is longer than 2,000 characters.", MessageFR: "La raison dépasse 2 000 caractères."}
+	case !ValidText(reason):
+		return "", &Error{Code: EINVALID, Field: "reason", Message: "The reason holds invalid characters (not UTF-8, or a NUL).", MessageFR: "La raison contient des caractères invalides (hors UTF-8, ou NUL)."}
+	}
+	return reason, nil
+}

@@ -67,6 +67,11 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/posts/{id}/replies", Auth: true, Summary: "Reply to a thread", Request: "NewReply", Response: "Reply", Status: 201, handle: s.reply},
 		{Method: "POST", Path: "/api/v1/posts/{id}/reactions", Auth: true, Summary: "Toggle a reaction on a thread or one of its replies", Request: "NewReaction", Response: "ReactionResult", Status: 200, handle: s.react},
 		{Method: "GET", Path: "/api/v1/search", Query: []string{"q", "limit"}, Auth: true, Summary: "Search the threads the caller may read", Response: "SearchResults", Status: 200, handle: s.search},
+		{Method: "GET", Path: "/api/v1/approvals", Auth: true, Summary: "The co-pilot requests the caller may approve (as mentor), newest first", Response: "ApprovalList", Status: 200, handle: s.approvals},
+		{Method: "GET", Path: "/api/v1/me/approvals", Auth: true, Summary: "The caller's own co-pilot requests and their outcome", Response: "ApprovalList", Status: 200, handle: s.myApprovals},
+		{Method: "GET", Path: "/api/v1/approvals/{id}", Auth: true, Summary: "One co-pilot request (its requester or its mentor)", Response: "Approval", Status: 200, handle: s.approval},
+		{Method: "POST", Path: "/api/v1/approvals/{id}/approve", Auth: true, Summary: "Approve a request: the content becomes visible", Response: "Approval", Status: 200, handle: s.approve},
+		{Method: "POST", Path: "/api/v1/approvals/{id}/reject", Auth: true, Summary: "Reject a request with a reason the author reads", Request: "RejectRequest", Response: "Approval", Status: 200, handle: s.reject},
 		{Method: "GET", Path: "/api/v1/rulebook", Auth: true, Summary: "Every rule the policy enforces, in French and English", Response: "Rulebook", Status: 200, handle: s.rulebook},
 	}
 }

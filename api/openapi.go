@@ -183,6 +183,13 @@ var schemas = map[string]any{
 	"SearchResult": obj([]string{"post_id", "space_id", "title"}, map[string]any{
 		"post_id": integer, "reply_id": integer, "space_id": integer, "kind": postKinds, "title": str, "excerpt": str, "created_at": instant}),
 	"SearchResults": obj([]string{"results"}, map[string]any{"query": str, "results": array(ref("SearchResult"))}),
+	"Approval": obj([]string{"id", "kind", "post_id", "space_id", "status", "requester_id"}, map[string]any{
+		"id": integer, "kind": enum("post", "reply"), "post_id": integer, "reply_id": integer, "space_id": integer,
+		"space_name": str, "post_title": str, "body": str, "requester_id": integer, "requester_name": str,
+		"mentor_id": integer, "status": enum("pending", "approved", "rejected"), "reason": str, "decided_by": integer,
+		"created_at": instant, "decided_at": instant}),
+	"ApprovalList":  obj([]string{"approvals"}, map[string]any{"approvals": array(ref("Approval"))}),
+	"RejectRequest": obj([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "minLength": 1, "maxLength": 2000}}),
 	"Rule":          obj([]string{"id", "fr", "en"}, map[string]any{"id": str, "fr": str, "en": str}),
 	"Rulebook":      obj([]string{"rules"}, map[string]any{"rules": array(ref("Rule"))}),
 }

@@ -22,6 +22,10 @@ const (
 	TeamChanged     = "team.changed"
 	SessionStarted  = "session.started"
 	TokenCreated    = "token.created"
+	// ApprovalApproved and ApprovalRejected follow a mentor's decision on
+	// what an actor in co-pilot submitted.
+	ApprovalApproved = "approval.approved"
+	ApprovalRejected = "approval.rejected"
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by

@@ -45,10 +45,13 @@ const (
 	// ViewDirectory is seeing the whole directory of people; who may not
 	// sees only the members of their own spaces.
 	ViewDirectory Action = "directory.view"
+	// DecideApproval is approving or rejecting what an actor in co-pilot
+	// submitted.
+	DecideApproval Action = "approval.decide"
 )
 
 // Actions lists every action, in a stable order.
-var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole, ViewDirectory}
+var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole, ViewDirectory, DecideApproval}
 
 // visible reports whether the action makes something visible to others, so
 // that an actor in co-pilot needs a mentor's approval for it.
@@ -96,6 +99,10 @@ type Target struct {
 	// For GrantRole: the role and the account that would receive it.
 	Role    relais.Role
 	Subject *Actor
+
+	// For DecideApproval: who asked, and their mentor.
+	RequesterID int64
+	MentorID    int64
 }
 
 // Decision is the answer of the policy: an effect, the rule that produced it
@@ -134,6 +141,14 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleDirectoryInternal)
 		}
 		return decide(Deny, RuleDirectoryExternal)
+	case DecideApproval:
+		switch {
+		case a.UserID == t.RequesterID:
+			return decide(Deny, RuleApprovalOwn)
+		case a.UserID != t.MentorID || a.Employment != relais.Internal:
+			return decide(Deny, RuleApprovalMentor)
+		}
+		return decide(Allow, RuleApprovalMentorDecides)
 	}
 	if t.Space == nil {
 		panic("policy: " + string(act) + " needs a space")

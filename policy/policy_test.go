@@ -130,7 +130,7 @@ func relations(k relais.SpaceKind) []string {
 func spaceActions() []policy.Action {
 	var as []policy.Action
 	for _, a := range policy.Actions {
-		if a != policy.GrantRole && a != policy.ViewDirectory {
+		if a != policy.GrantRole && a != policy.ViewDirectory && a != policy.DecideApproval {
 			as = append(as, a)
 		}
 	}
@@ -229,6 +229,28 @@ func matrix() []combo {
 			fields: [6]string{p.name, "directory", "-", "-", "-", string(policy.ViewDirectory)},
 			actor:  p.actor, action: policy.ViewDirectory, effect: eff, rule: rule,
 		})
+		// Approvals in co-pilot: the requester's internal mentor decides,
+		// nobody else, and nobody decides their own request.
+		for _, who := range []string{"own", "mentor", "other"} {
+			tgt := policy.Target{RequesterID: 900, MentorID: 901}
+			switch who {
+			case "own":
+				tgt.RequesterID = p.actor.UserID
+			case "mentor":
+				tgt.MentorID = p.actor.UserID
+			}
+			eff, rule := policy.Deny, "copilot.mentor_only"
+			switch {
+			case who == "own":
+				rule = "copilot.no_self_approval"
+			case who == "mentor" && !p.external:
+				eff, rule = policy.Allow, "copilot.mentor_decides"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "approval", who, "-", "-", string(policy.DecideApproval)},
+				actor:  p.actor, action: policy.DecideApproval, target: tgt, effect: eff, rule: rule,
+			})
+		}
 	}
 	return cs
 }
@@ -344,7 +366,7 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*4*6 + 1*1*2*6 + 3*2 + 1); len(cs) != want {
+	if want := len(profiles) * (3*4*4*6 + 1*1*2*6 + 3*2 + 1 + 3); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

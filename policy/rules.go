@@ -11,28 +11,31 @@ type Rule struct {
 
 // Rule ids. Every decision names one of them.
 const (
-	RuleTeamMember         = "team.member"
-	RuleTeamOutsider       = "team.outsider"
-	RuleTeamExternal       = "team.external"
-	RuleTeamJoinDirectory  = "team.join.directory"
-	RuleCommunityVisible   = "community.visible"
-	RuleCommunityAudience  = "community.audience"
-	RuleCommunityMember    = "community.member"
-	RuleCommunityNonMember = "community.non_member"
-	RuleCommunityOversight = "community.cm_oversight"
-	RuleJoinOpen           = "community.join.open"
-	RuleJoinRequest        = "community.join.request"
-	RuleJoinCriteriaMet    = "community.join.criteria_met"
-	RuleJoinCriteriaUnmet  = "community.join.criteria_unmet"
-	RuleJoinAlreadyMember  = "community.join.already_member"
-	RuleCoPilotApproval    = "copilot.approval"
-	RuleRoleAuthority      = "role.authority"
-	RuleRoleGrant          = "role.grant"
-	RuleRoleCMInternalOnly = "role.cm_internal_only"
-	RuleRoleAdminGrant     = "role.admin_grant"
-	RuleCharterAccept      = "charter.accept"
-	RuleDirectoryInternal  = "directory.internal"
-	RuleDirectoryExternal  = "directory.external"
+	RuleTeamMember            = "team.member"
+	RuleTeamOutsider          = "team.outsider"
+	RuleTeamExternal          = "team.external"
+	RuleTeamJoinDirectory     = "team.join.directory"
+	RuleCommunityVisible      = "community.visible"
+	RuleCommunityAudience     = "community.audience"
+	RuleCommunityMember       = "community.member"
+	RuleCommunityNonMember    = "community.non_member"
+	RuleCommunityOversight    = "community.cm_oversight"
+	RuleJoinOpen              = "community.join.open"
+	RuleJoinRequest           = "community.join.request"
+	RuleJoinCriteriaMet       = "community.join.criteria_met"
+	RuleJoinCriteriaUnmet     = "community.join.criteria_unmet"
+	RuleJoinAlreadyMember     = "community.join.already_member"
+	RuleCoPilotApproval       = "copilot.approval"
+	RuleRoleAuthority         = "role.authority"
+	RuleRoleGrant             = "role.grant"
+	RuleRoleCMInternalOnly    = "role.cm_internal_only"
+	RuleRoleAdminGrant        = "role.admin_grant"
+	RuleCharterAccept         = "charter.accept"
+	RuleApprovalMentorDecides = "copilot.mentor_decides"
+	RuleApprovalMentor        = "copilot.mentor_only"
+	RuleApprovalOwn           = "copilot.no_self_approval"
+	RuleDirectoryInternal     = "directory.internal"
+	RuleDirectoryExternal     = "directory.external"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -97,6 +100,15 @@ var Rules = []Rule{
 	{RuleCharterAccept,
 		"Pour contribuer, un membre accepte la version actuelle de la charte de l'espace ; quand elle change, il la relit et l'accepte à nouveau.",
 		"To contribute, a member accepts the current version of the space's charter; when it changes, they read it and accept it again."},
+	{RuleApprovalMentorDecides,
+		"Le mentor interne d'un social media manager en doubles commandes approuve ou refuse, avec une raison, chacune de ses actions visibles.",
+		"The internal mentor of a social media manager in co-pilot approves, or rejects with a reason, each of their visible actions."},
+	{RuleApprovalMentor,
+		"Seul le mentor interne désigné approuve les actions d'un social media manager en doubles commandes.",
+		"Only the appointed internal mentor approves the actions of a social media manager in co-pilot."},
+	{RuleApprovalOwn,
+		"Personne n'approuve sa propre demande.",
+		"Nobody approves their own request."},
 	{RuleDirectoryInternal,
 		"Les salariés voient l'annuaire des personnes de l'organisation.",
 		"Employees see the directory of the organization's people."},

@@ -19,8 +19,13 @@ func (s *Store) CreatePost(ctx context.Context, p *relais.Post) error {
 		if err != nil {
 			return err
 		}
-		_, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)", terms, p.ID, p.SpaceID)
-		return err
+		if _, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)", terms, p.ID, p.SpaceID); err != nil {
+			return err
+		}
+		if p.Status == relais.StatusPendingApproval {
+			return requestApproval(t, "post", p.ID, 0, p.SpaceID, p.AuthorID, p.CreatedAt)
+		}
+		return nil
 	})
 }
 
@@ -102,8 +107,13 @@ func (s *Store) CreateReply(ctx context.Context, r *relais.Reply, spaceID int64)
 				return err
 			}
 		}
-		_, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, ?, ?)", terms, r.PostID, r.ID, spaceID)
-		return err
+		if _, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, ?, ?)", terms, r.PostID, r.ID, spaceID); err != nil {
+			return err
+		}
+		if r.Status == relais.StatusPendingApproval {
+			return requestApproval(t, "reply", r.PostID, r.ID, spaceID, r.AuthorID, r.CreatedAt)
+		}
+		return nil
 	})
 }
 

@@ -338,13 +338,14 @@ func notFound(what string) error {
 }
 
 var frNotFound = map[string]string{
-	"User":    "Utilisateur introuvable.",
-	"Space":   "Espace introuvable.",
-	"Post":    "Message introuvable.",
-	"Reply":   "Réponse introuvable.",
-	"Team":    "Équipe introuvable.",
-	"Unit":    "Unité introuvable.",
-	"Charter": "Charte introuvable.",
-	"Session": "Session introuvable.",
-	"Request": "Demande introuvable.",
+	"User":     "Utilisateur introuvable.",
+	"Space":    "Espace introuvable.",
+	"Post":     "Message introuvable.",
+	"Reply":    "Réponse introuvable.",
+	"Team":     "Équipe introuvable.",
+	"Unit":     "Unité introuvable.",
+	"Charter":  "Charte introuvable.",
+	"Session":  "Session introuvable.",
+	"Request":  "Demande introuvable.",
+	"Approval": "Demande d'approbation introuvable.",
 }

@@ -1,0 +1,18 @@
+-- Co-pilot: each visible action of an outsourced social media manager
+-- waits here for their mentor's decision.
+CREATE TABLE approvals (
+	id           INTEGER PRIMARY KEY,
+	kind         TEXT NOT NULL CHECK (kind IN ('post', 'reply')),
+	post_id      INTEGER NOT NULL REFERENCES posts (id),
+	reply_id     INTEGER REFERENCES replies (id),
+	space_id     INTEGER NOT NULL REFERENCES spaces (id),
+	requester_id INTEGER NOT NULL REFERENCES users (id),
+	mentor_id    INTEGER REFERENCES users (id),
+	status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+	reason       TEXT NOT NULL DEFAULT '',
+	decided_by   INTEGER REFERENCES users (id),
+	created_at   BIGINT NOT NULL,
+	decided_at   BIGINT
+);
+CREATE INDEX approvals_mentor ON approvals (mentor_id, status, id);
+CREATE INDEX approvals_requester ON approvals (requester_id, status, id);
