@@ -386,3 +386,26 @@ func ValidateReason(reason string) (string, error) {
 	}
 	return reason, nil
 }
+
+// AuditEntry records one governance action: a role change, an approval
+// decision, a charter version, a new space.
+type AuditEntry struct {
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	ActorID     int64     `json:"actor_id,omitempty"`
+	ActorName   string    `json:"actor_name,omitempty"`
+	Action      string    `json:"action"`
+	SubjectKind string    `json:"subject_kind"`
+	SubjectID   int64     `json:"subject_id"`
+	SpaceID     int64     `json:"space_id,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+}
+
+// Audited governance actions.
+const (
+	AuditRolesSet         = "roles.set"
+	AuditApprovalApproved = "approval.approved"
+	AuditApprovalRejected = "approval.rejected"
+	AuditCharterVersion   = "charter.version"
+	AuditSpaceCreated     = "space.created"
+)

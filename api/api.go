@@ -72,6 +72,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/approvals/{id}", Auth: true, Summary: "One co-pilot request (its requester or its mentor)", Response: "Approval", Status: 200, handle: s.approval},
 		{Method: "POST", Path: "/api/v1/approvals/{id}/approve", Auth: true, Summary: "Approve a request: the content becomes visible", Response: "Approval", Status: 200, handle: s.approve},
 		{Method: "POST", Path: "/api/v1/approvals/{id}/reject", Auth: true, Summary: "Reject a request with a reason the author reads", Request: "RejectRequest", Response: "Approval", Status: 200, handle: s.reject},
+		{Method: "GET", Path: "/api/v1/audit", Query: []string{"before", "limit"}, Auth: true, Summary: "The audit trail of governance actions, newest first (community manager, administrator)", Response: "AuditList", Status: 200, handle: s.audit},
 		{Method: "GET", Path: "/api/v1/rulebook", Auth: true, Summary: "Every rule the policy enforces, in French and English", Response: "Rulebook", Status: 200, handle: s.rulebook},
 	}
 }

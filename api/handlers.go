@@ -315,3 +315,20 @@ func (s *Server) rulebook(w http.ResponseWriter, r *http.Request, u *relais.User
 	writeJSON(w, http.StatusOK, map[string]any{"rules": policy.Rules})
 	return nil
 }
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	before, err := queryInt(r, "before", 0, 1, 1<<62)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(r, "limit", 50, 1, 200)
+	if err != nil {
+		return err
+	}
+	es, err := s.App.Audit(r.Context(), u, before, int(limit))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
+	return nil
+}

@@ -101,7 +101,7 @@ func operationID(rt Route) string {
 var queryParamSchema = map[string]any{
 	"q":      map[string]any{"type": "string", "maxLength": 500},
 	"limit":  map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-	"before": map[string]any{"type": "integer", "minimum": 1, "description": "only posts older than this post id"},
+	"before": map[string]any{"type": "integer", "minimum": 1, "description": "only items older than this id"},
 	"login":  map[string]any{"type": "string"},
 }
 
@@ -188,6 +188,10 @@ var schemas = map[string]any{
 		"space_name": str, "post_title": str, "body": str, "requester_id": integer, "requester_name": str,
 		"mentor_id": integer, "status": enum("pending", "approved", "rejected"), "reason": str, "decided_by": integer,
 		"created_at": instant, "decided_at": instant}),
+	"AuditEntry": obj([]string{"id", "at", "action", "subject_kind", "subject_id"}, map[string]any{
+		"id": integer, "at": instant, "actor_id": integer, "actor_name": str, "action": str, "subject_kind": str,
+		"subject_id": integer, "space_id": integer, "detail": str}),
+	"AuditList":     obj([]string{"entries"}, map[string]any{"entries": array(ref("AuditEntry"))}),
 	"ApprovalList":  obj([]string{"approvals"}, map[string]any{"approvals": array(ref("Approval"))}),
 	"RejectRequest": obj([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "minLength": 1, "maxLength": 2000}}),
 	"Rule":          obj([]string{"id", "fr", "en"}, map[string]any{"id": str, "fr": str, "en": str}),

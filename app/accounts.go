@@ -150,7 +150,7 @@ func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64
 			return nil, e
 		}
 	}
-	if err := s.Store.SetRoles(ctx, userID, clean); err != nil {
+	if err := s.Store.SetRoles(ctx, actor.ID, userID, clean); err != nil {
 		return nil, err
 	}
 	s.publish(events.RolesChanged, 0, actor.ID, userID)
@@ -184,4 +184,13 @@ func (s *Service) Users(ctx context.Context, actor *relais.User, login string) (
 		}
 	}
 	return out, nil
+}
+
+// Audit returns a page of the audit trail of governance actions, newest
+// first, to those the policy lets read it.
+func (s *Service) Audit(ctx context.Context, u *relais.User, beforeID int64, limit int) ([]relais.AuditEntry, error) {
+	if err := policy.Decide(policy.ActorOf(u), policy.ViewAudit, policy.Target{}).Err(); err != nil {
+		return nil, err
+	}
+	return s.Store.Audit(ctx, store.AuditFilter{BeforeID: beforeID, Limit: limit})
 }

@@ -48,10 +48,12 @@ const (
 	// DecideApproval is approving or rejecting what an actor in co-pilot
 	// submitted.
 	DecideApproval Action = "approval.decide"
+	// ViewAudit is reading the audit trail of governance actions.
+	ViewAudit Action = "audit.view"
 )
 
 // Actions lists every action, in a stable order.
-var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole, ViewDirectory, DecideApproval}
+var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole, ViewDirectory, DecideApproval, ViewAudit}
 
 // visible reports whether the action makes something visible to others, so
 // that an actor in co-pilot needs a mentor's approval for it.
@@ -141,6 +143,11 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleDirectoryInternal)
 		}
 		return decide(Deny, RuleDirectoryExternal)
+	case ViewAudit:
+		if a.Employment == relais.Internal && (a.Has(relais.RoleCommunityManager) || a.Has(relais.RoleAdministrator)) {
+			return decide(Allow, RuleAuditGovernance)
+		}
+		return decide(Deny, RuleAuditGovernance)
 	case DecideApproval:
 		switch {
 		case a.UserID == t.RequesterID:

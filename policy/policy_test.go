@@ -130,7 +130,7 @@ func relations(k relais.SpaceKind) []string {
 func spaceActions() []policy.Action {
 	var as []policy.Action
 	for _, a := range policy.Actions {
-		if a != policy.GrantRole && a != policy.ViewDirectory && a != policy.DecideApproval {
+		if a != policy.GrantRole && a != policy.ViewDirectory && a != policy.DecideApproval && a != policy.ViewAudit {
 			as = append(as, a)
 		}
 	}
@@ -228,6 +228,16 @@ func matrix() []combo {
 		cs = append(cs, combo{
 			fields: [6]string{p.name, "directory", "-", "-", "-", string(policy.ViewDirectory)},
 			actor:  p.actor, action: policy.ViewDirectory, effect: eff, rule: rule,
+		})
+		// The audit trail: the internal community manager and the
+		// administrators read it, nobody else.
+		aeff := policy.Deny
+		if p.internalCM || p.admin {
+			aeff = policy.Allow
+		}
+		cs = append(cs, combo{
+			fields: [6]string{p.name, "audit", "-", "-", "-", string(policy.ViewAudit)},
+			actor:  p.actor, action: policy.ViewAudit, effect: aeff, rule: "audit.governance",
 		})
 		// Approvals in co-pilot: the requester's internal mentor decides,
 		// nobody else, and nobody decides their own request.
@@ -366,7 +376,7 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*4*6 + 1*1*2*6 + 3*2 + 1 + 3); len(cs) != want {
+	if want := len(profiles) * (3*4*4*6 + 1*1*2*6 + 3*2 + 1 + 3 + 1); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -34,6 +34,7 @@ const (
 	RuleApprovalMentorDecides = "copilot.mentor_decides"
 	RuleApprovalMentor        = "copilot.mentor_only"
 	RuleApprovalOwn           = "copilot.no_self_approval"
+	RuleAuditGovernance       = "audit.governance"
 	RuleDirectoryInternal     = "directory.internal"
 	RuleDirectoryExternal     = "directory.external"
 )
@@ -109,6 +110,9 @@ var Rules = []Rule{
 	{RuleApprovalOwn,
 		"Personne n'approuve sa propre demande.",
 		"Nobody approves their own request."},
+	{RuleAuditGovernance,
+		"Le journal d'audit des actions de gouvernance (rôles, approbations, chartes, espaces) est lu par le community manager et les administrateurs.",
+		"The audit trail of governance actions (roles, approvals, charters, spaces) is read by the community manager and the administrators."},
 	{RuleDirectoryInternal,
 		"Les salariés voient l'annuaire des personnes de l'organisation.",
 		"Employees see the directory of the organization's people."},

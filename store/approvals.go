@@ -111,10 +111,10 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 	}
 	return s.write(ctx, func(t *tx) error {
 		var kind string
-		var postID int64
+		var postID, spaceID int64
 		var replyID sql.NullInt64
 		var current string
-		err := t.queryRow("SELECT kind, post_id, reply_id, status FROM approvals WHERE id = ?", id).Scan(&kind, &postID, &replyID, &current)
+		err := t.queryRow("SELECT kind, post_id, reply_id, space_id, status FROM approvals WHERE id = ?", id).Scan(&kind, &postID, &replyID, &spaceID, &current)
 		if err == sql.ErrNoRows {
 			return notFound("Approval")
 		} else if err != nil {
@@ -128,6 +128,13 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 		if n, _ := res.RowsAffected(); n == 0 {
 			return &relais.Error{Code: relais.ECONFLICT, Message: "This request was already " + current + ".",
 				MessageFR: "Cette demande a déjà été " + map[string]string{"approved": "approuvée", "rejected": "refusée"}[current] + "."}
+		}
+		action := relais.AuditApprovalRejected
+		if approve {
+			action = relais.AuditApprovalApproved
+		}
+		if err := audit(t, deciderID, action, "approval", id, spaceID, reason); err != nil {
+			return err
 		}
 		if kind == "post" {
 			_, err = t.exec("UPDATE posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), postID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"relais"
@@ -36,7 +37,7 @@ func (s *Store) CreateSpace(ctx context.Context, sp *relais.Space, c *relais.Cha
 			return err
 		}
 		sp.Charter = c
-		return nil
+		return audit(t, createdBy, relais.AuditSpaceCreated, "space", sp.ID, sp.ID, sp.Name)
 	})
 }
 
@@ -55,7 +56,10 @@ func (s *Store) AddCharterVersion(ctx context.Context, c *relais.Charter, create
 		if err := t.queryRow("SELECT COALESCE(MAX(version), 0) + 1 FROM charters WHERE space_id = ?", c.SpaceID).Scan(&c.Version); err != nil {
 			return err
 		}
-		return insertCharter(t, c, createdBy)
+		if err := insertCharter(t, c, createdBy); err != nil {
+			return err
+		}
+		return audit(t, createdBy, relais.AuditCharterVersion, "space", c.SpaceID, c.SpaceID, "version "+strconv.Itoa(c.Version))
 	})
 }
 

@@ -265,7 +265,7 @@ func TestUsers(t *testing.T) {
 			{relais.RoleAdministrator, relais.RoleCommunityManager},
 			{},
 		} {
-			if err := s.SetRoles(ctx, alice.ID, roles); err != nil {
+			if err := s.SetRoles(ctx, 0, alice.ID, roles); err != nil {
 				t.Fatal(err)
 			}
 			u, err := s.UserByID(ctx, alice.ID)

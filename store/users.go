@@ -75,9 +75,33 @@ func setRoles(t *tx, userID int64, roles []relais.Role) error {
 	return nil
 }
 
-// SetRoles replaces the roles of a user.
-func (s *Store) SetRoles(ctx context.Context, userID int64, roles []relais.Role) error {
-	return s.write(ctx, func(t *tx) error { return setRoles(t, userID, roles) })
+// SetRoles replaces the roles of a user, and records who did it in the
+// audit trail.
+func (s *Store) SetRoles(ctx context.Context, actorID, userID int64, roles []relais.Role) error {
+	return s.write(ctx, func(t *tx) error {
+		before := &relais.User{ID: userID}
+		if err := loadRoles(t, before); err != nil {
+			return err
+		}
+		if err := setRoles(t, userID, roles); err != nil {
+			return err
+		}
+		return audit(t, actorID, relais.AuditRolesSet, "user", userID, 0, rolesText(before.Roles)+" → "+rolesText(roles))
+	})
+}
+
+func rolesText(rs []relais.Role) string {
+	if len(rs) == 0 {
+		return "-"
+	}
+	out := ""
+	for i, r := range rs {
+		if i > 0 {
+			out += ", "
+		}
+		out += string(r)
+	}
+	return out
 }
 
 // SetCoPilot places a user in (or out of) the co-pilot period with a mentor.
