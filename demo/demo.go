@@ -35,9 +35,10 @@ var Accounts = []Account{
 	{"xavier", "Xavier Roux", "client externe, membre de « Clients Pro »"},
 }
 
-// Loaded reports whether the database already holds accounts.
+// Loaded reports whether the database already holds accounts (the demo's
+// or any other organization's).
 func Loaded(ctx context.Context, st *store.Store) (bool, error) {
-	us, err := st.Users(ctx, "admin")
+	us, err := st.Users(ctx, "")
 	return len(us) > 0, err
 }
 
@@ -216,9 +217,14 @@ func (l *loader) post(t thread) {
 	}
 }
 
-// Write prints the demo accounts and the URL to w.
+// Write prints the demo accounts and the URL to w. An empty password says
+// the accounts keep the password they were given when loaded.
 func Write(w io.Writer, url, password string) {
-	fmt.Fprintf(w, "Relais demo organization — open %s and sign in with one of these accounts (password %q):\n", url, password)
+	if password == "" {
+		fmt.Fprintf(w, "Relais demo organization — open %s and sign in with one of these accounts (with the password set when it was loaded):\n", url)
+	} else {
+		fmt.Fprintf(w, "Relais demo organization — open %s and sign in with one of these accounts (password %q):\n", url, password)
+	}
 	for _, a := range Accounts {
 		fmt.Fprintf(w, "  %-7s %-15s %s\n", a.Login, a.Name, a.Who)
 	}

@@ -14,8 +14,8 @@ func (l *loader) threads(support, ventes, innovation, clients int64) {
 		{support, "marc", relais.KindCoordination, "Priorités de la semaine 47",
 			"Bonjour à tous,\n\nPour cette semaine :\n\n1. **Résorber le stock de tickets N2** ouverts depuis plus de 5 jours (32 à ce matin).\n2. Préparer la bascule du standard vers la nouvelle téléphonie jeudi.\n3. Former Paul sur les remboursements partiels.\n\nDites-moi ici si quelque chose vous bloque.",
 			6 * day, []reply{
-				{"paul", "Je prends les tickets de facturation (une douzaine). Je m'occupe aussi de la fiche réflexe pour la bascule de jeudi.", 6*day - 2*time.Hour},
-				{"marc", "Parfait, merci Paul. Je regarde les tickets techniques avec l'équipe de Villeurbanne.", 6*day - time.Hour},
+				{"paul", "Je prends les tickets de facturation (une douzaine). Je m'occupe aussi de la fiche réflexe pour la bascule de jeudi.", 6*day - time.Hour},
+				{"marc", "Parfait, merci Paul. Je regarde les tickets techniques avec l'équipe de Villeurbanne.", 6*day - 2*time.Hour},
 			}},
 		{support, "paul", relais.KindProblem, "Export des factures bloqué pour les clients multi-sites",
 			"Depuis la mise à jour de lundi, l'export PDF des factures échoue pour les clients qui ont plusieurs sites de livraison : le fichier est vide.\n\nTickets concernés : #48211, #48230, #48244. Contournement trouvé : exporter site par site depuis l'écran *Livraisons*.",

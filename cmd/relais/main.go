@@ -106,7 +106,7 @@ func (c *Config) Validate() error {
 	}
 	switch {
 	case strings.HasPrefix(c.DB, "sqlite:"):
-		if strings.TrimPrefix(c.DB, "sqlite:") == "" {
+		if strings.TrimPrefix(strings.TrimPrefix(c.DB, "sqlite:"), "//") == "" {
 			return fmt.Errorf("--db %q: give a file, as in sqlite:relais.db", c.DB)
 		}
 	case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
@@ -120,11 +120,12 @@ func (c *Config) Validate() error {
 }
 
 // flags defines the flags of a command over cfg, with RELAIS_* environment
-// variables as their defaults.
-func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.FlagSet, error) {
+// variables as their defaults. It returns the environment values it could
+// not read, by flag: they matter only if the flag is not given.
+func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.FlagSet, map[string]error) {
 	fs := flag.NewFlagSet("relais "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var envErr error
+	envErrs := map[string]error{}
 	env := func(flagName string) (string, bool) {
 		return os.LookupEnv("RELAIS_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_")))
 	}
@@ -138,7 +139,7 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 		if v, ok := env(name); ok {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				envErr = fmt.Errorf("RELAIS_%s=%q: expected true or false", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), v)
+				envErrs[name] = fmt.Errorf("RELAIS_%s=%q: expected true or false", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), v)
 			}
 			*p = b
 		}
@@ -157,20 +158,21 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			boolean(&cfg.SecureCookies, "secure-cookies", "mark cookies Secure: Relais is served behind TLS (RELAIS_SECURE_COOKIES)")
 		}
 	}
-	return fs, envErr
+	return fs, envErrs
 }
 
 func parse(name string, args []string, stderr io.Writer, which ...string) (Config, error) {
 	cfg := defaultConfig()
-	fs, err := flags(name, &cfg, stderr, which...)
-	if err != nil {
-		fmt.Fprintf(stderr, "relais %s: %v\n", name, err)
-		return cfg, errUsage
-	}
+	fs, envErrs := flags(name, &cfg, stderr, which...)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
 		}
+		return cfg, errUsage
+	}
+	fs.Visit(func(f *flag.Flag) { delete(envErrs, f.Name) })
+	for _, err := range envErrs {
+		fmt.Fprintf(stderr, "relais %s: %v\n", name, err)
 		return cfg, errUsage
 	}
 	if fs.NArg() > 0 {
@@ -253,10 +255,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("load the demo organization: %w", err)
 			}
 			fmt.Fprintln(stdout, "demo organization loaded")
+			demo.Write(stdout, url, cfg.DemoPassword)
 		} else {
-			fmt.Fprintln(stdout, "the database already holds the demo organization: kept as it is")
+			fmt.Fprintln(stdout, "the database already holds an organization: kept as it is, nothing loaded")
+			demo.Write(stdout, url, "")
 		}
-		demo.Write(stdout, url, cfg.DemoPassword)
 	}
 	svc := app.New(st, events.NewLocal(), log)
 	srv := server.NewHTTPServer(cfg.Addr, server.Handler(svc, log, server.Options{Secure: cfg.SecureCookies}))

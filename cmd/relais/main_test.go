@@ -1,0 +1,556 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"relais/demo"
+	"relais/internal/testdb"
+	"relais/store"
+)
+
+// syncBuffer is a bytes.Buffer that a running command writes while the
+// test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// envNames are the environment variables the commands read.
+var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES"}
+
+// clearEnv unsets the RELAIS_* variables for the test, so that the
+// environment of whoever runs the tests does not change their outcome.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range envNames {
+		t.Setenv(k, "") // restores the value when the test ends
+		os.Unsetenv(k)
+	}
+}
+
+// runCmd runs a command line that must end on its own and returns its
+// exit code and outputs. Should a regression make it serve instead, it
+// stops after 20 s and the test fails rather than hangs.
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr syncBuffer
+	code := run(ctx, args, &stdout, &stderr)
+	if ctx.Err() != nil {
+		t.Errorf("relais %q was still running after 20 s\nstdout: %s\nstderr: %s", args, &stdout, &stderr)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// inTempDir makes a temporary directory the working directory of the
+// test, where a default sqlite:relais.db would land, if any.
+func inTempDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	return dir
+}
+
+func TestRunExitCodes(t *testing.T) {
+	clearEnv(t)
+	tmp := inTempDir(t)
+	for _, tc := range []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		code       int
+		stdout     string // must hold, when not empty
+		stderr     string // must hold, when not empty
+		stdoutNone bool   // nothing on stdout
+	}{
+		{name: "no args", args: nil, code: 2, stderr: "Usage:", stdoutNone: true},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `unknown command "frobnicate"`, stdoutNone: true},
+		{name: "version", args: []string{"version"}, code: 0, stdout: "relais " + Version},
+		{name: "--version", args: []string{"--version"}, code: 0, stdout: "relais "},
+		{name: "help", args: []string{"help"}, code: 0, stdout: "Usage:"},
+		{name: "-h", args: []string{"-h"}, code: 0, stdout: "relais serve"},
+		{name: "serve --help", args: []string{"serve", "--help"}, code: 0, stderr: "-addr", stdoutNone: true},
+		{name: "serve bad addr", args: []string{"serve", "--addr", "foo"}, code: 2, stderr: "--addr", stdoutNone: true},
+		{name: "serve port out of range", args: []string{"serve", "--addr", ":70000"}, code: 2, stderr: "--addr", stdoutNone: true},
+		{name: "serve mysql", args: []string{"serve", "--db", "mysql://x"}, code: 2, stderr: "--db", stdoutNone: true},
+		{name: "serve empty sqlite path", args: []string{"serve", "--db", "sqlite:"}, code: 2, stderr: "--db", stdoutNone: true},
+		{name: "serve extra argument", args: []string{"serve", "extra-arg"}, code: 2, stderr: `unexpected argument "extra-arg"`, stdoutNone: true},
+		{name: "serve unknown flag", args: []string{"serve", "--nope"}, code: 2, stderr: "-nope", stdoutNone: true},
+		{name: "serve empty demo password", args: []string{"serve", "--demo", "--demo-password", ""}, code: 2, stderr: "--demo-password", stdoutNone: true},
+		{name: "migrate extra argument", args: []string{"migrate", "--db", "sqlite:" + filepath.Join(tmp, "never.db"), "again"}, code: 2, stderr: "unexpected argument", stdoutNone: true},
+		{name: "migrate bad db", args: []string{"migrate", "--db", "relais.db"}, code: 2, stderr: "--db", stdoutNone: true},
+		{name: "migrate knows no --addr", args: []string{"migrate", "--addr", ":1"}, code: 2, stderr: "-addr", stdoutNone: true},
+		{name: "migrate cannot open", args: []string{"migrate", "--db", "sqlite:" + filepath.Join(tmp, "no", "such", "dir", "x.db")}, code: 1, stderr: "relais: "},
+		{name: "env RELAIS_DB", env: map[string]string{"RELAIS_DB": "mysql://x"}, args: []string{"serve"}, code: 2, stderr: "--db", stdoutNone: true},
+		{name: "env RELAIS_DB for migrate", env: map[string]string{"RELAIS_DB": "mysql://x"}, args: []string{"migrate"}, code: 2, stderr: "mysql://x", stdoutNone: true},
+		{name: "env RELAIS_ADDR", env: map[string]string{"RELAIS_ADDR": "bad"}, args: []string{"serve"}, code: 2, stderr: "--addr", stdoutNone: true},
+		{name: "env RELAIS_DEMO", env: map[string]string{"RELAIS_DEMO": "maybe"}, args: []string{"serve"}, code: 2, stderr: "RELAIS_DEMO", stdoutNone: true},
+		{name: "env RELAIS_SECURE_COOKIES", env: map[string]string{"RELAIS_SECURE_COOKIES": "oui"}, args: []string{"serve"}, code: 2, stderr: "RELAIS_SECURE_COOKIES", stdoutNone: true},
+		{name: "env RELAIS_DEMO_PASSWORD empty", env: map[string]string{"RELAIS_DEMO": "1", "RELAIS_DEMO_PASSWORD": ""}, args: []string{"serve"}, code: 2, stderr: "--demo-password", stdoutNone: true},
+		// A flag on the command line wins over the environment: here the
+		// flag is bad and the environment good.
+		{name: "flag over env, bad flag", env: map[string]string{"RELAIS_DB": "sqlite:" + filepath.Join(tmp, "env.db")}, args: []string{"migrate", "--db", "mysql://x"}, code: 2, stderr: "mysql://x", stdoutNone: true},
+		{name: "bench extra argument", args: []string{"bench", "--json", "--quick", "extra"}, code: 2, stderr: `unexpected argument "extra"`, stdoutNone: true},
+		{name: "bench bad db", args: []string{"bench", "--quick", "--db", "mysql://x"}, code: 2, stderr: "--db", stdoutNone: true},
+		{name: "bench unknown flag", args: []string{"bench", "--slow"}, code: 2, stderr: "-slow", stdoutNone: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, stdout, stderr := runCmd(t, tc.args...)
+			if code != tc.code {
+				t.Errorf("relais %q: exit %d; want %d\nstdout: %s\nstderr: %s", tc.args, code, tc.code, stdout, stderr)
+			}
+			if tc.stdout != "" && !strings.Contains(stdout, tc.stdout) {
+				t.Errorf("relais %q: stdout %q does not hold %q", tc.args, stdout, tc.stdout)
+			}
+			if tc.stderr != "" && !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("relais %q: stderr %q does not hold %q", tc.args, stderr, tc.stderr)
+			}
+			if tc.stdoutNone && stdout != "" {
+				t.Errorf("relais %q: stdout %q; want nothing", tc.args, stdout)
+			}
+		})
+	}
+}
+
+// TestUsageErrorsNameTheProblem: a usage error says in one line what is
+// wrong and which command refused it.
+func TestUsageErrorsNameTheProblem(t *testing.T) {
+	clearEnv(t)
+	inTempDir(t)
+	code, _, stderr := runCmd(t, "serve", "--addr", "foo")
+	if code != 2 || !strings.HasPrefix(stderr, "relais serve: --addr \"foo\"") {
+		t.Errorf("serve --addr foo: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "migrate", "--db", "mysql://x")
+	if code != 2 || !strings.HasPrefix(stderr, "relais migrate: --db \"mysql://x\"") {
+		t.Errorf("migrate --db mysql://x: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestVersion prints one line: the version and the Go version.
+func TestVersion(t *testing.T) {
+	clearEnv(t)
+	code, stdout, stderr := runCmd(t, "version")
+	if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "relais "+Version+" (go") || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("version: exit %d stdout %q stderr %q", code, stdout, stderr)
+	}
+}
+
+// migrationCount is the number of schema migrations of an engine.
+func migrationCount(t *testing.T, engine string) int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "store", "migrations", engine, "*.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no migrations for %s: %v", engine, err)
+	}
+	return len(files)
+}
+
+var appliedRe = regexp.MustCompile(`(?m)^applied migration (\d{4}_\S+\.sql)$`)
+
+func TestMigrate(t *testing.T) {
+	clearEnv(t)
+	for _, engine := range testdb.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			db := testdb.URL(t, engine)
+			n := migrationCount(t, engine)
+			version := "schema at version " + strconv.Itoa(n) + " (" + engine + ")"
+
+			code, stdout, stderr := runCmd(t, "migrate", "--db", db)
+			if code != 0 {
+				t.Fatalf("first migrate: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			applied := appliedRe.FindAllStringSubmatch(stdout, -1)
+			if len(applied) != n || applied[0][1][:5] != "0001_" {
+				t.Errorf("first migrate applied %v; want the %d migrations from 0001 on\nstdout: %s", applied, n, stdout)
+			}
+			if !strings.Contains(stdout, version) {
+				t.Errorf("first migrate: stdout %q does not hold %q", stdout, version)
+			}
+
+			code, stdout, stderr = runCmd(t, "migrate", "--db", db)
+			if code != 0 {
+				t.Fatalf("second migrate: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			if strings.Contains(stdout, "applied migration") {
+				t.Errorf("second migrate applied again: %s", stdout)
+			}
+			if strings.TrimSpace(stdout) != version {
+				t.Errorf("second migrate: stdout %q; want just %q", stdout, version)
+			}
+
+			// The database is usable: a store opens it at that version.
+			st, err := store.Open(t.Context(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if v, err := st.SchemaVersion(t.Context()); err != nil || v != n {
+				t.Errorf("SchemaVersion = %d, %v; want %d", v, err, n)
+			}
+		})
+	}
+}
+
+// TestMigrateFromEnvironment: RELAIS_DB names the database when --db is
+// not given, and --db wins over it when it is.
+func TestMigrateFromEnvironment(t *testing.T) {
+	clearEnv(t)
+	tmp := t.TempDir()
+	envDB, flagDB := filepath.Join(tmp, "env.db"), filepath.Join(tmp, "flag.db")
+
+	t.Setenv("RELAIS_DB", "sqlite:"+envDB)
+	if code, stdout, stderr := runCmd(t, "migrate"); code != 0 || !strings.Contains(stdout, "applied migration") {
+		t.Fatalf("RELAIS_DB=sqlite:env.db migrate: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(envDB); err != nil {
+		t.Errorf("migrate with RELAIS_DB did not create %s: %v", envDB, err)
+	}
+
+	t.Setenv("RELAIS_DB", "mysql://x")
+	if code, stdout, stderr := runCmd(t, "migrate", "--db", "sqlite:"+flagDB); code != 0 || !strings.Contains(stdout, "applied migration") {
+		t.Fatalf("RELAIS_DB=mysql://x migrate --db sqlite:flag.db: exit %d; the flag must win\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(flagDB); err != nil {
+		t.Errorf("migrate --db did not create %s: %v", flagDB, err)
+	}
+}
+
+// serveRun is a `relais serve` running in the test.
+type serveRun struct {
+	stdout, stderr *syncBuffer
+	url            string
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+var servingRe = regexp.MustCompile(`serving on (http://\S+)`)
+
+// startServe runs `relais serve args…` and waits until it serves.
+func startServe(t *testing.T, args ...string) *serveRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serveRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() { s.done <- run(ctx, append([]string{"serve"}, args...), s.stdout, s.stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+		}
+	})
+	deadline := time.After(30 * time.Second)
+	for {
+		if m := servingRe.FindStringSubmatch(s.stdout.String()); m != nil {
+			s.url = m[1]
+			return s
+		}
+		select {
+		case code := <-s.done:
+			s.done <- code
+			t.Fatalf("serve %q exited with %d before serving\nstdout: %s\nstderr: %s", args, code, s.stdout, s.stderr)
+		case <-deadline:
+			t.Fatalf("serve %q did not print its URL within 30 s\nstdout: %s\nstderr: %s", args, s.stdout, s.stderr)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// stop cancels the context of serve and checks that it exits with 0
+// within 10 s.
+func (s *serveRun) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		s.done <- code
+		if code != 0 {
+			t.Errorf("serve exited with %d after its context was canceled\nstderr: %s", code, s.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve still runs 10 s after its context was canceled")
+	}
+	if !strings.Contains(s.stdout.String(), "shutting down") {
+		t.Errorf("serve did not say it shuts down: %s", s.stdout)
+	}
+}
+
+func (s *serveRun) token(t *testing.T, login, password string) (int, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"login": login, "password": password})
+	resp, err := http.Post(s.url+"/api/v1/tokens", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST /api/v1/tokens: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out.Token
+}
+
+// accountLines returns the logins of the demo account list serve printed.
+func accountLines(stdout string) []string {
+	var logins []string
+	in := false
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "Relais demo organization"):
+			in = true
+		case in && strings.HasPrefix(line, "  "):
+			logins = append(logins, strings.Fields(line)[0])
+		default:
+			in = false
+		}
+	}
+	return logins
+}
+
+var demoLogins = []string{"admin", "claire", "samir", "olivia", "victor", "marc", "paul", "nadia", "lea", "xavier"}
+
+func checkAccountList(t *testing.T, stdout, url string) {
+	t.Helper()
+	got := accountLines(stdout)
+	if strings.Join(got, " ") != strings.Join(demoLogins, " ") {
+		t.Errorf("printed accounts %v; want %v\nstdout: %s", got, demoLogins, stdout)
+	}
+	if !strings.Contains(stdout, "open "+url) {
+		t.Errorf("the account list does not give the URL %s:\n%s", url, stdout)
+	}
+}
+
+func TestServe(t *testing.T) {
+	clearEnv(t)
+	for _, engine := range testdb.Engines(t) {
+		t.Run(engine, func(t *testing.T) { testServe(t, testdb.URL(t, engine)) })
+	}
+}
+
+// testServe runs serve --demo twice on the empty database db.
+func testServe(t *testing.T, db string) {
+	// The flag wins over a bad RELAIS_ADDR.
+	t.Setenv("RELAIS_ADDR", "bad")
+
+	start := time.Now()
+	s := startServe(t, "--addr", "127.0.0.1:0", "--db", db, "--demo", "--demo-password", "pw")
+	t.Logf("first serve up in %v at %s", time.Since(start).Round(time.Millisecond), s.url)
+	if !strings.HasPrefix(s.url, "http://127.0.0.1:") || strings.HasSuffix(s.url, ":0") {
+		t.Errorf("serving URL %q; want http://127.0.0.1:<the port chosen>", s.url)
+	}
+	out := s.stdout.String()
+	for _, want := range []string{"applied migration 0001_", "demo organization loaded"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first serve: stdout does not hold %q:\n%s", want, out)
+		}
+	}
+	checkAccountList(t, out, s.url)
+
+	resp, err := http.Get(s.url + "/healthz")
+	if err != nil {
+		t.Fatalf("GET /healthz: %v", err)
+	}
+	body := new(bytes.Buffer)
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.TrimSpace(body.String()) != "ok" {
+		t.Errorf("GET /healthz: %d %q; want 200 ok", resp.StatusCode, body)
+	}
+
+	code, token := s.token(t, "paul", "pw")
+	if code != http.StatusCreated || token == "" {
+		t.Fatalf("POST /api/v1/tokens paul/pw: %d, token %q; want 201 and a token", code, token)
+	}
+	req, _ := http.NewRequest("GET", s.url+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var me struct{ Login string }
+	json.NewDecoder(resp.Body).Decode(&me)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || me.Login != "paul" {
+		t.Errorf("GET /api/v1/me with paul's token: %d, login %q", resp.StatusCode, me.Login)
+	}
+	if code, _ := s.token(t, "paul", "demo"); code != http.StatusUnauthorized {
+		t.Errorf("POST /api/v1/tokens paul/demo (the password is pw): %d; want 401", code)
+	}
+	stopStart := time.Now()
+	s.stop(t)
+	t.Logf("first serve stopped in %v", time.Since(stopStart).Round(time.Millisecond))
+
+	// Again on the same file: the organization is kept, not reloaded.
+	s = startServe(t, "--addr", "127.0.0.1:0", "--db", db, "--demo", "--demo-password", "pw")
+	out = s.stdout.String()
+	if strings.Contains(out, "applied migration") {
+		t.Errorf("second serve migrated again:\n%s", out)
+	}
+	if strings.Contains(out, "demo organization loaded") || !strings.Contains(out, "kept") {
+		t.Errorf("second serve: stdout must say the organization is kept, not loaded:\n%s", out)
+	}
+	checkAccountList(t, out, s.url)
+	if code, _ := s.token(t, "lea", "pw"); code != http.StatusCreated {
+		t.Errorf("second serve: POST /api/v1/tokens lea/pw: %d; want 201", code)
+	}
+	s.stop(t)
+
+	// The store holds the organization once: ten accounts.
+	st, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	us, err := st.Users(t.Context(), "")
+	if err != nil || len(us) != len(demo.Accounts) {
+		t.Errorf("after two serve --demo: %d accounts (%v); want %d", len(us), err, len(demo.Accounts))
+	}
+}
+
+// TestServeKeptOrganizationPassword: when serve --demo keeps an
+// organization, the account list must not claim a password those accounts
+// do not have.
+func TestServeKeptOrganizationPassword(t *testing.T) {
+	clearEnv(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "relais.db")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--db", db, "--demo", "--demo-password", "pw")
+	s.stop(t)
+	// Environment this time, with the default password "demo".
+	t.Setenv("RELAIS_DEMO", "true")
+	s = startServe(t, "--addr", "127.0.0.1:0", "--db", db)
+	defer s.stop(t)
+	out := s.stdout.String()
+	if !strings.Contains(out, "kept") {
+		t.Fatalf("RELAIS_DEMO=true: the organization is not said to be kept:\n%s", out)
+	}
+	if code, _ := s.token(t, "paul", "demo"); code != http.StatusUnauthorized {
+		t.Errorf("the kept organization's paul signs in with demo: %d", code)
+	}
+	if strings.Contains(out, `(password "demo")`) {
+		t.Errorf("the accounts of a kept organization are printed with the password of this run "+
+			"(\"demo\"), which they do not have (theirs is \"pw\"):\n%s", out)
+	}
+}
+
+// TestServeEnvBoolOverriddenByFlag: "a flag on the command line wins"
+// holds for boolean variables too: a bad RELAIS_DEMO does not matter when
+// --demo is given.
+func TestServeEnvBoolOverriddenByFlag(t *testing.T) {
+	clearEnv(t)
+	inTempDir(t)
+	t.Setenv("RELAIS_DEMO", "maybe")
+	code, stdout, stderr := runCmd(t, "serve", "--demo=false", "--addr", "bad")
+	if code != 2 {
+		t.Fatalf("exit %d; want 2 (the --addr is bad)\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if strings.Contains(stderr, "RELAIS_DEMO") {
+		t.Errorf("a bad RELAIS_DEMO is refused though --demo on the command line overrides it: %s", strings.TrimSpace(stderr))
+	}
+}
+
+// TestSQLiteURLWithoutPath: sqlite:// names no file, a usage error (2)
+// like sqlite:, not a failure to open the working directory (1).
+func TestSQLiteURLWithoutPath(t *testing.T) {
+	clearEnv(t)
+	inTempDir(t)
+	code, _, stderr := runCmd(t, "migrate", "--db", "sqlite://")
+	if code != 2 || !strings.Contains(stderr, "--db") {
+		t.Errorf("migrate --db sqlite://: exit %d, stderr %q; want 2 naming --db", code, stderr)
+	}
+}
+
+// TestBenchRefusesADatabaseInUse: bench measures an empty database only.
+func TestBenchRefusesADatabaseInUse(t *testing.T) {
+	clearEnv(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "used.db")
+	if code, stdout, stderr := runCmd(t, "migrate", "--db", db); code != 0 {
+		t.Fatalf("migrate: %d\n%s%s", code, stdout, stderr)
+	}
+	st, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = demo.Load(t.Context(), st, "pw")
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCmd(t, "bench", "--quick", "--json", "--db", db)
+	if code != 1 || !strings.Contains(stderr, "empty database") || stdout != "" {
+		t.Errorf("bench on a database in use: exit %d, stdout %q, stderr %q; want 1 saying it needs an empty database", code, stdout, stderr)
+	}
+}
+
+func TestBenchQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bench --quick takes a few seconds")
+	}
+	clearEnv(t)
+	start := time.Now()
+	// Not runCmd: under -race the workloads take well over its 20 s.
+	var out, errOut syncBuffer
+	code := run(t.Context(), []string{"bench", "--quick", "--json"}, &out, &errOut)
+	stdout, stderr := out.String(), errOut.String()
+	t.Logf("bench --quick --json ran in %v", time.Since(start).Round(time.Millisecond))
+	if code != 0 {
+		t.Fatalf("bench --quick --json: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("bench --quick --json printed %d lines; want 5:\n%s", len(lines), stdout)
+	}
+	names := map[string]bool{}
+	for _, line := range lines {
+		var r struct {
+			Name    string  `json:"name"`
+			Ops     int     `json:"ops"`
+			Errors  *int    `json:"errors"`
+			PerSec  float64 `json:"ops_per_sec"`
+			Elapsed int64   `json:"elapsed_ns"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Errorf("not a JSON object: %q: %v", line, err)
+			continue
+		}
+		if r.Ops <= 0 || r.Errors == nil || *r.Errors != 0 || r.PerSec <= 0 || r.Elapsed <= 0 {
+			t.Errorf("bench row %s: want ops > 0, errors 0, a rate and a duration", line)
+		}
+		if !strings.HasPrefix(r.Name, "sqlite ") || names[r.Name] {
+			t.Errorf("bench row named %q: want a distinct name starting with the engine", r.Name)
+		}
+		names[r.Name] = true
+	}
+	if !strings.Contains(stderr, "5 workloads") {
+		t.Errorf("bench progress on stderr: %q", stderr)
+	}
+}
