@@ -41,7 +41,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ *relais.U
 
 func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	token, _ := r.Context().Value(tokenKey).(string)
-	if err := s.App.RevokeToken(r.Context(), token); err != nil {
+	if err := s.App.RevokeToken(r.Context(), u, token); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

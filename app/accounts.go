@@ -105,7 +105,17 @@ func (s *Service) Session(ctx context.Context, secret string) (*relais.User, *st
 
 // EndSession signs a browser out.
 func (s *Service) EndSession(ctx context.Context, secret string) error {
-	return s.Store.DeleteSession(ctx, auth.HashSecret(secret))
+	ss, err := s.Store.SessionByHash(ctx, auth.HashSecret(secret))
+	if relais.ErrorCode(err) == relais.ENOTFOUND {
+		return nil // already ended or expired: signing out again is harmless
+	} else if err != nil {
+		return err
+	}
+	if err := s.Store.DeleteSession(ctx, ss.IDHash); err != nil {
+		return err
+	}
+	s.publish(events.SessionEnded, 0, ss.UserID, ss.UserID)
+	return nil
 }
 
 // UserByLogin returns the public profile of a user.
@@ -157,9 +167,13 @@ func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64
 	return s.Store.UserByID(ctx, userID)
 }
 
-// RevokeToken revokes an API token (signing out of the API).
-func (s *Service) RevokeToken(ctx context.Context, token string) error {
-	return s.Store.DeleteToken(ctx, auth.HashSecret(token))
+// RevokeToken revokes the API token of u (signing out of the API).
+func (s *Service) RevokeToken(ctx context.Context, u *relais.User, token string) error {
+	if err := s.Store.DeleteToken(ctx, auth.HashSecret(token)); err != nil {
+		return err
+	}
+	s.publish(events.TokenRevoked, 0, u.ID, u.ID)
+	return nil
 }
 
 // Users returns the users of a login (every user when login is empty) that

@@ -22,6 +22,8 @@ const (
 	TeamChanged     = "team.changed"
 	SessionStarted  = "session.started"
 	TokenCreated    = "token.created"
+	TokenRevoked    = "token.revoked"
+	SessionEnded    = "session.ended"
 	// ApprovalApproved and ApprovalRejected follow a mentor's decision on
 	// what an actor in co-pilot submitted.
 	ApprovalApproved = "approval.approved"
