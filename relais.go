@@ -350,12 +350,19 @@ const (
 )
 
 // Approval is a visible action of a social media manager in co-pilot that
-// waits for their mentor: a post, or a reply to a post.
+// waits for their mentor: a post, a reply to a post, or a decision on a
+// request to join.
 type Approval struct {
-	ID            int64          `json:"id"`
-	Kind          string         `json:"kind"` // "post" or "reply"
-	PostID        int64          `json:"post_id"`
-	ReplyID       int64          `json:"reply_id,omitempty"`
+	ID      int64  `json:"id"`
+	Kind    string `json:"kind"` // "post", "reply" or "join"
+	PostID  int64  `json:"post_id,omitempty"`
+	ReplyID int64  `json:"reply_id,omitempty"`
+	// For a decision on a request to join: the request, who asked to join,
+	// and the decision the steward wants to make.
+	JoinRequestID int64          `json:"join_request_id,omitempty"`
+	JoinUserName  string         `json:"join_user_name,omitempty"`
+	JoinApprove   bool           `json:"join_approve,omitempty"`
+	JoinReason    string         `json:"join_reason,omitempty"`
 	SpaceID       int64          `json:"space_id"`
 	SpaceName     string         `json:"space_name"`
 	PostTitle     string         `json:"post_title"`
@@ -408,4 +415,34 @@ const (
 	AuditApprovalRejected = "approval.rejected"
 	AuditCharterVersion   = "charter.version"
 	AuditSpaceCreated     = "space.created"
+	AuditJoinApproved     = "join.approved"
+	AuditJoinRefused      = "join.refused"
 )
+
+// JoinRequestStatus is where a request to join a community stands.
+type JoinRequestStatus string
+
+// Join request statuses.
+const (
+	JoinPending  JoinRequestStatus = "pending"
+	JoinApproved JoinRequestStatus = "approved"
+	JoinRefused  JoinRequestStatus = "refused"
+)
+
+// MembershipRequest is a person's request to join a community whose join
+// policy is "request"; a steward approves or refuses it.
+type MembershipRequest struct {
+	ID             int64             `json:"id"`
+	SpaceID        int64             `json:"space_id"`
+	SpaceName      string            `json:"space_name"`
+	UserID         int64             `json:"user_id"`
+	UserName       string            `json:"user_name"`
+	CharterVersion int               `json:"charter_version"`
+	Status         JoinRequestStatus `json:"status"`
+	Reason         string            `json:"reason,omitempty"`
+	CreatedAt      time.Time         `json:"created_at"`
+	DecidedAt      *time.Time        `json:"decided_at,omitempty"`
+	// Waiting is true while a steward in co-pilot's decision waits for
+	// their mentor.
+	Waiting bool `json:"waiting_for_mentor,omitempty"`
+}

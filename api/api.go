@@ -67,6 +67,10 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/posts/{id}/replies", Auth: true, Summary: "Reply to a thread", Request: "NewReply", Response: "Reply", Status: 201, handle: s.reply},
 		{Method: "POST", Path: "/api/v1/posts/{id}/reactions", Auth: true, Summary: "Toggle a reaction on a thread or one of its replies", Request: "NewReaction", Response: "ReactionResult", Status: 200, handle: s.react},
 		{Method: "GET", Path: "/api/v1/search", Query: []string{"q", "limit"}, Auth: true, Summary: "Search the threads the caller may read", Response: "SearchResults", Status: 200, handle: s.search},
+		{Method: "GET", Path: "/api/v1/spaces/{id}/join-requests", Auth: true, Summary: "The pending requests to join a community (its stewards, the community manager)", Response: "MembershipRequestList", Status: 200, handle: s.joinRequests},
+		{Method: "GET", Path: "/api/v1/me/join-requests", Auth: true, Summary: "The caller's own requests to join, with decision and reason", Response: "MembershipRequestList", Status: 200, handle: s.myJoinRequests},
+		{Method: "POST", Path: "/api/v1/join-requests/{id}/approve", Auth: true, Summary: "Approve a request to join (a steward in co-pilot: waits for the mentor)", Response: "MembershipDecision", Status: 200, handle: s.approveJoin},
+		{Method: "POST", Path: "/api/v1/join-requests/{id}/refuse", Auth: true, Summary: "Refuse a request to join with a reason the requester reads", Request: "RejectRequest", Response: "MembershipDecision", Status: 200, handle: s.refuseJoin},
 		{Method: "GET", Path: "/api/v1/approvals", Auth: true, Summary: "The co-pilot requests the caller may approve (as mentor), newest first", Response: "ApprovalList", Status: 200, handle: s.approvals},
 		{Method: "GET", Path: "/api/v1/me/approvals", Auth: true, Summary: "The caller's own co-pilot requests and their outcome", Response: "ApprovalList", Status: 200, handle: s.myApprovals},
 		{Method: "GET", Path: "/api/v1/approvals/{id}", Auth: true, Summary: "One co-pilot request (its requester or its mentor)", Response: "Approval", Status: 200, handle: s.approval},
@@ -245,6 +249,16 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 			MessageFR: "Champ inconnu " + strconv.Quote(field) + "."}
 	}
 	return &relais.Error{Code: relais.EINVALID, Message: "The body could not be read as JSON.", MessageFR: "Le corps n'a pas pu être lu comme du JSON."}
+}
+
+// noBody accepts a request that needs no body: none, or an empty JSON
+// object.
+func noBody(w http.ResponseWriter, r *http.Request) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	var in struct{}
+	return decode(w, r, &in)
 }
 
 // pathID parses the {id} of the path.

@@ -42,12 +42,8 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, u *relais.User)
 	if err != nil {
 		return err
 	}
-	// The body is optional; when present it must be an empty JSON object.
-	if r.ContentLength != 0 {
-		var in struct{}
-		if err := decode(w, r, &in); err != nil {
-			return err
-		}
+	if err := noBody(w, r); err != nil {
+		return err
 	}
 	a, err := s.App.DecideApproval(r.Context(), u, id, true, "")
 	if err != nil {

@@ -183,15 +183,23 @@ var schemas = map[string]any{
 	"SearchResult": obj([]string{"post_id", "space_id", "title"}, map[string]any{
 		"post_id": integer, "reply_id": integer, "space_id": integer, "kind": postKinds, "title": str, "excerpt": str, "created_at": instant}),
 	"SearchResults": obj([]string{"results"}, map[string]any{"query": str, "results": array(ref("SearchResult"))}),
-	"Approval": obj([]string{"id", "kind", "post_id", "space_id", "status", "requester_id"}, map[string]any{
-		"id": integer, "kind": enum("post", "reply"), "post_id": integer, "reply_id": integer, "space_id": integer,
+	"Approval": obj([]string{"id", "kind", "space_id", "status", "requester_id"}, map[string]any{
+		"id": integer, "kind": enum("post", "reply", "join"), "post_id": integer, "reply_id": integer, "space_id": integer,
+		"join_request_id": integer, "join_user_name": str, "join_approve": boolean, "join_reason": str,
 		"space_name": str, "post_title": str, "body": str, "requester_id": integer, "requester_name": str,
 		"mentor_id": integer, "status": enum("pending", "approved", "rejected"), "reason": str, "decided_by": integer,
 		"created_at": instant, "decided_at": instant}),
 	"AuditEntry": obj([]string{"id", "at", "action", "subject_kind", "subject_id"}, map[string]any{
 		"id": integer, "at": instant, "actor_id": integer, "actor_name": str, "action": str, "subject_kind": str,
 		"subject_id": integer, "space_id": integer, "detail": str}),
-	"AuditList":     obj([]string{"entries"}, map[string]any{"entries": array(ref("AuditEntry"))}),
+	"AuditList": obj([]string{"entries"}, map[string]any{"entries": array(ref("AuditEntry"))}),
+	"MembershipRequest": obj([]string{"id", "space_id", "user_id", "status", "charter_version"}, map[string]any{
+		"id": integer, "space_id": integer, "space_name": str, "user_id": integer, "user_name": str,
+		"charter_version": integer, "status": enum("pending", "approved", "refused"), "reason": str,
+		"created_at": instant, "decided_at": instant, "waiting_for_mentor": boolean}),
+	"MembershipRequestList": obj([]string{"requests"}, map[string]any{"requests": array(ref("MembershipRequest"))}),
+	"MembershipDecision": obj([]string{"request", "status"}, map[string]any{"request": ref("MembershipRequest"),
+		"status": enum("decided", "pending_approval"), "approval_id": integer}),
 	"ApprovalList":  obj([]string{"approvals"}, map[string]any{"approvals": array(ref("Approval"))}),
 	"RejectRequest": obj([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "minLength": 1, "maxLength": 2000}}),
 	"Rule":          obj([]string{"id", "fr", "en"}, map[string]any{"id": str, "fr": str, "en": str}),

@@ -96,6 +96,8 @@ func newSpaceView(v *app.SpaceView, lg string) spaceView {
 			"post":  newDecisionView(v.Can.Post, lg),
 			"reply": newDecisionView(v.Can.Reply, lg),
 			"react": newDecisionView(v.Can.React, lg),
+
+			"decide_join": newDecisionView(v.Can.DecideJoin, lg),
 		}}
 }
 

@@ -49,6 +49,8 @@ type Permissions struct {
 	Post  policy.Decision `json:"-"`
 	Reply policy.Decision `json:"-"`
 	React policy.Decision `json:"-"`
+	// DecideJoin is deciding on the requests to join the space.
+	DecideJoin policy.Decision `json:"-"`
 }
 
 func permissions(a policy.Actor, t policy.Target) Permissions {
@@ -59,6 +61,8 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		Post:  policy.Decide(a, policy.CreatePost, t),
 		Reply: policy.Decide(a, policy.CreateReply, t),
 		React: policy.Decide(a, policy.React, t),
+
+		DecideJoin: policy.Decide(a, policy.DecideJoin, t),
 	}
 }
 

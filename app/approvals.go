@@ -78,15 +78,21 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 	if err := s.Store.DecideApproval(ctx, id, u.ID, approve, reason); err != nil {
 		return nil, err
 	}
-	if approve {
-		kind, subject := events.PostCreated, x.PostID
-		if x.Kind == "reply" {
-			kind, subject = events.ReplyCreated, x.ReplyID
-		}
-		s.publish(events.ApprovalApproved, x.SpaceID, u.ID, x.ID)
-		s.publish(kind, x.SpaceID, x.RequesterID, subject)
-	} else {
+	if !approve {
 		s.publish(events.ApprovalRejected, x.SpaceID, u.ID, x.ID)
+		return s.Store.ApprovalByID(ctx, id)
+	}
+	s.publish(events.ApprovalApproved, x.SpaceID, u.ID, x.ID)
+	switch x.Kind {
+	case "post":
+		s.publish(events.PostCreated, x.SpaceID, x.RequesterID, x.PostID)
+	case "reply":
+		s.publish(events.ReplyCreated, x.SpaceID, x.RequesterID, x.ReplyID)
+	case "join":
+		s.publish(events.JoinDecided, x.SpaceID, x.RequesterID, x.JoinRequestID)
+		if req, err := s.Store.MembershipRequestByID(ctx, x.JoinRequestID); err == nil && x.JoinApprove {
+			s.publish(events.MemberJoined, x.SpaceID, x.RequesterID, req.UserID)
+		}
 	}
 	return s.Store.ApprovalByID(ctx, id)
 }

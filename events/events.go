@@ -15,6 +15,7 @@ const (
 	ReactionToggled = "reaction.toggled"
 	MemberJoined    = "member.joined"
 	JoinRequested   = "join.requested"
+	JoinDecided     = "join.decided"
 	SpaceCreated    = "space.created"
 	CharterVersion  = "charter.versioned"
 	UserCreated     = "user.created"

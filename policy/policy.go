@@ -42,6 +42,8 @@ const (
 	CreateReply Action = "reply.create"
 	React       Action = "reaction.create"
 	GrantRole   Action = "role.grant" // give an organization-wide role to an account
+	// DecideJoin is approving or refusing a request to join a community.
+	DecideJoin Action = "join.decide"
 	// ViewDirectory is seeing the whole directory of people; who may not
 	// sees only the members of their own spaces.
 	ViewDirectory Action = "directory.view"
@@ -53,12 +55,12 @@ const (
 )
 
 // Actions lists every action, in a stable order.
-var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, GrantRole, ViewDirectory, DecideApproval, ViewAudit}
+var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, GrantRole, ViewDirectory, DecideApproval, ViewAudit}
 
 // visible reports whether the action makes something visible to others, so
 // that an actor in co-pilot needs a mentor's approval for it.
 func (a Action) visible() bool {
-	return a == CreatePost || a == CreateReply || a == React
+	return a == CreatePost || a == CreateReply || a == React || a == DecideJoin
 }
 
 // contributes reports whether the action adds to a space's conversation.
@@ -177,7 +179,7 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 	switch {
 	case a.Employment != relais.Internal:
 		return decide(Deny, RuleTeamExternal)
-	case act == JoinSpace:
+	case act == JoinSpace || act == DecideJoin:
 		return decide(Deny, RuleTeamJoinDirectory)
 	case !t.Member:
 		return decide(Deny, RuleTeamOutsider)
@@ -199,6 +201,11 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 		return decide(Allow, RuleCommunityVisible)
 	case JoinSpace:
 		return decideJoin(a, t)
+	case DecideJoin:
+		if t.Steward || (a.Has(relais.RoleCommunityManager) && a.Employment == relais.Internal) {
+			return decide(Allow, RuleJoinDecide)
+		}
+		return decide(Deny, RuleJoinDecideStewards)
 	case ReadPosts:
 		if member {
 			return decide(Allow, RuleCommunityMember)

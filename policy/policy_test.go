@@ -272,7 +272,7 @@ func matrix() []combo {
 // visible reports whether others would see the action, so that an actor in
 // co-pilot needs their mentor's approval for it.
 func visible(act policy.Action) bool {
-	return act == policy.CreatePost || act == policy.CreateReply || act == policy.React
+	return act == policy.CreatePost || act == policy.CreateReply || act == policy.React || act == policy.DecideJoin
 }
 
 // expectSpace is the expected outcome of an action on a space.
@@ -297,7 +297,7 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 	switch {
 	case p.external:
 		return policy.Deny, "team.external"
-	case act == policy.JoinSpace:
+	case act == policy.JoinSpace || act == policy.DecideJoin:
 		return policy.Deny, "team.join.directory"
 	case rel == relNone:
 		return policy.Deny, "team.outsider"
@@ -324,6 +324,12 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 		return policy.Allow, "community.visible"
 	case policy.JoinSpace:
 		return expectJoin(s, belongs)
+	case policy.DecideJoin:
+		// Stewards decide on requests to join; the community manager too.
+		if rel == relSteward || p.internalCM {
+			return policy.Allow, "community.join.decide"
+		}
+		return policy.Deny, "community.join.stewards_only"
 	case policy.ReadPosts:
 		if !belongs && p.internalCM {
 			return policy.Allow, "community.cm_oversight"
@@ -376,7 +382,7 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*4*6 + 1*1*2*6 + 3*2 + 1 + 3 + 1); len(cs) != want {
+	if want := len(profiles) * (3*4*4*7 + 1*1*2*7 + 3*2 + 1 + 3 + 1); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -25,6 +25,8 @@ const (
 	RuleJoinCriteriaMet       = "community.join.criteria_met"
 	RuleJoinCriteriaUnmet     = "community.join.criteria_unmet"
 	RuleJoinAlreadyMember     = "community.join.already_member"
+	RuleJoinDecide            = "community.join.decide"
+	RuleJoinDecideStewards    = "community.join.stewards_only"
 	RuleCoPilotApproval       = "copilot.approval"
 	RuleRoleAuthority         = "role.authority"
 	RuleRoleGrant             = "role.grant"
@@ -83,6 +85,12 @@ var Rules = []Rule{
 	{RuleJoinAlreadyMember,
 		"Vous êtes déjà membre de cet espace.",
 		"You are already a member of this space."},
+	{RuleJoinDecide,
+		"Les animateurs d'une communauté, et le community manager, approuvent ou refusent les demandes d'adhésion ; un refus donne sa raison au demandeur.",
+		"The stewards of a community, and the community manager, approve or refuse requests to join it; a refusal gives the requester its reason."},
+	{RuleJoinDecideStewards,
+		"Seuls les animateurs de la communauté et le community manager décident des demandes d'adhésion.",
+		"Only the stewards of the community and the community manager decide on requests to join it."},
 	{RuleCoPilotApproval,
 		"Pendant la période de doubles commandes, chaque action visible d'un social media manager externe attend l'approbation de son mentor interne.",
 		"During the co-pilot period, every visible action of an outsourced social media manager waits for the approval of their internal mentor."},

@@ -17,14 +17,17 @@ func requestApproval(t *tx, kind string, postID, replyID, spaceID, authorID int6
 	return err
 }
 
-const approvalColumns = `a.id, a.kind, a.post_id, COALESCE(a.reply_id, 0), a.space_id, s.name, p.title,
-	COALESCE(r.body, p.body), a.requester_id, u.name, COALESCE(a.mentor_id, 0), a.status, a.reason,
-	COALESCE(a.decided_by, 0), a.created_at, a.decided_at`
+const approvalColumns = `a.id, a.kind, COALESCE(a.post_id, 0), COALESCE(a.reply_id, 0), a.space_id, s.name,
+	COALESCE(p.title, ''), COALESCE(r.body, p.body, ''), a.requester_id, u.name, COALESCE(a.mentor_id, 0), a.status,
+	a.reason, COALESCE(a.decided_by, 0), a.created_at, a.decided_at,
+	COALESCE(a.join_request_id, 0), COALESCE(ju.name, ''), COALESCE(a.join_approve, FALSE), a.join_reason`
 
 const approvalFrom = ` FROM approvals a
 	JOIN spaces s ON s.id = a.space_id
-	JOIN posts p ON p.id = a.post_id
+	LEFT JOIN posts p ON p.id = a.post_id
 	LEFT JOIN replies r ON r.id = a.reply_id
+	LEFT JOIN join_requests jr ON jr.id = a.join_request_id
+	LEFT JOIN users ju ON ju.id = jr.user_id
 	JOIN users u ON u.id = a.requester_id`
 
 func scanApproval(sc interface{ Scan(...any) error }) (*relais.Approval, error) {
@@ -33,7 +36,8 @@ func scanApproval(sc interface{ Scan(...any) error }) (*relais.Approval, error) 
 	var created int64
 	var decided sql.NullInt64
 	err := sc.Scan(&a.ID, &a.Kind, &a.PostID, &a.ReplyID, &a.SpaceID, &a.SpaceName, &a.PostTitle, &a.Body,
-		&a.RequesterID, &a.RequesterName, &a.MentorID, &status, &a.Reason, &a.DecidedBy, &created, &decided)
+		&a.RequesterID, &a.RequesterName, &a.MentorID, &status, &a.Reason, &a.DecidedBy, &created, &decided,
+		&a.JoinRequestID, &a.JoinUserName, &a.JoinApprove, &a.JoinReason)
 	if err != nil {
 		return nil, err
 	}
@@ -111,10 +115,12 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 	}
 	return s.write(ctx, func(t *tx) error {
 		var kind string
-		var postID, spaceID int64
-		var replyID sql.NullInt64
-		var current string
-		err := t.queryRow("SELECT kind, post_id, reply_id, space_id, status FROM approvals WHERE id = ?", id).Scan(&kind, &postID, &replyID, &spaceID, &current)
+		var postID, replyID, joinID sql.NullInt64
+		var spaceID, requesterID int64
+		var joinApprove sql.NullBool
+		var current, joinReason string
+		err := t.queryRow(`SELECT kind, post_id, reply_id, join_request_id, join_approve, join_reason, space_id, requester_id, status
+			FROM approvals WHERE id = ?`, id).Scan(&kind, &postID, &replyID, &joinID, &joinApprove, &joinReason, &spaceID, &requesterID, &current)
 		if err == sql.ErrNoRows {
 			return notFound("Approval")
 		} else if err != nil {
@@ -136,15 +142,22 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 		if err := audit(t, deciderID, action, "approval", id, spaceID, reason); err != nil {
 			return err
 		}
-		if kind == "post" {
-			_, err = t.exec("UPDATE posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), postID)
+		switch kind {
+		case "join":
+			if !approve {
+				return nil // the request to join stays pending for another decision
+			}
+			// The steward's decision takes effect, in their name.
+			return decideMembershipRequest(t, joinID.Int64, requesterID, joinApprove.Bool, joinReason)
+		case "post":
+			_, err = t.exec("UPDATE posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), postID.Int64)
 			return err
 		}
 		if _, err = t.exec("UPDATE replies SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), replyID.Int64); err != nil {
 			return err
 		}
 		if approve {
-			_, err = t.exec("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?", postID)
+			_, err = t.exec("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?", postID.Int64)
 		}
 		return err
 	})

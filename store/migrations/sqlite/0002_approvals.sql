@@ -1,10 +1,15 @@
 -- Co-pilot: each visible action of an outsourced social media manager
--- waits here for their mentor's decision.
+-- (a post, a reply, a decision on a request to join) waits here for their
+-- mentor's decision.
 CREATE TABLE approvals (
 	id           INTEGER PRIMARY KEY,
-	kind         TEXT NOT NULL CHECK (kind IN ('post', 'reply')),
-	post_id      INTEGER NOT NULL REFERENCES posts (id),
+	kind         TEXT NOT NULL CHECK (kind IN ('post', 'reply', 'join')),
+	post_id      INTEGER REFERENCES posts (id),
 	reply_id     INTEGER REFERENCES replies (id),
+	-- kind join: the request, and the decision the steward asks to make.
+	join_request_id INTEGER REFERENCES join_requests (id),
+	join_approve    BOOLEAN,
+	join_reason     TEXT NOT NULL DEFAULT '',
 	space_id     INTEGER NOT NULL REFERENCES spaces (id),
 	requester_id INTEGER NOT NULL REFERENCES users (id),
 	mentor_id    INTEGER REFERENCES users (id),

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+
+	"relais"
+	"relais/events"
+	"relais/policy"
+	"relais/store"
+)
+
+// MembershipRequests returns the pending requests to join a space, to
+// whoever may decide on them.
+func (s *Service) MembershipRequests(ctx context.Context, u *relais.User, spaceID int64) ([]*relais.MembershipRequest, error) {
+	v, err := s.spaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Can.DecideJoin.Err(); err != nil {
+		return nil, err
+	}
+	return s.Store.MembershipRequests(ctx, store.MembershipRequestFilter{SpaceID: spaceID, Status: relais.JoinPending})
+}
+
+// MyMembershipRequests returns the actor's own requests to join, with the
+// decision and its reason: the requester is told.
+func (s *Service) MyMembershipRequests(ctx context.Context, u *relais.User) ([]*relais.MembershipRequest, error) {
+	return s.Store.MembershipRequests(ctx, store.MembershipRequestFilter{UserID: u.ID})
+}
+
+// MembershipDecision is the outcome of a steward's decision: made, or
+// waiting for the mentor of a steward in co-pilot.
+type MembershipDecision struct {
+	Request    *relais.MembershipRequest `json:"request"`
+	Status     string                    `json:"status"` // "decided" or "pending_approval"
+	ApprovalID int64                     `json:"approval_id,omitempty"`
+}
+
+// DecideMembership approves or refuses (with a reason the requester reads)
+// a request to join. A steward in co-pilot files the decision for their
+// mentor instead.
+func (s *Service) DecideMembership(ctx context.Context, u *relais.User, id int64, approve bool, reason string) (*MembershipDecision, error) {
+	if !approve {
+		var err error
+		if reason, err = relais.ValidateReason(reason); err != nil {
+			return nil, err
+		}
+	}
+	req, err := s.Store.MembershipRequestByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.loadSpaceView(ctx, u, req.SpaceID)
+	if err != nil {
+		return nil, err
+	}
+	d := v.Can.DecideJoin
+	if d.Effect == policy.Deny {
+		if !v.Can.View.Allowed() {
+			return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Request not found.", MessageFR: "Demande introuvable."}
+		}
+		return nil, d.Err()
+	}
+	out := &MembershipDecision{Status: "decided"}
+	if d.Effect == policy.NeedsApproval {
+		if out.ApprovalID, err = s.Store.RequestJoinDecisionApproval(ctx, id, u.ID, approve, reason); err != nil {
+			return nil, err
+		}
+		out.Status = "pending_approval"
+		s.publish(events.JoinDecided, req.SpaceID, u.ID, id)
+	} else {
+		if err := s.Store.DecideMembershipRequest(ctx, id, u.ID, approve, reason); err != nil {
+			return nil, err
+		}
+		s.publish(events.JoinDecided, req.SpaceID, u.ID, id)
+		if approve {
+			s.publish(events.MemberJoined, req.SpaceID, u.ID, req.UserID)
+		}
+	}
+	out.Request, err = s.Store.MembershipRequestByID(ctx, id)
+	return out, err
+}
