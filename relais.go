@@ -446,3 +446,34 @@ type MembershipRequest struct {
 	// their mentor.
 	Waiting bool `json:"waiting_for_mentor,omitempty"`
 }
+
+// MaxCharterText bounds each text of a charter, in characters.
+const MaxCharterText = 5000
+
+// Validate checks a charter's four texts and trims them.
+func (c *Charter) Validate() error {
+	fields := []struct {
+		name, fr string
+		text     *string
+	}{
+		{"objective", "objectif", &c.Objective},
+		{"rules", "règles", &c.Rules},
+		{"autonomy", "autonomie", &c.Autonomy},
+		{"expected_actions", "actions attendues", &c.ExpectedActions},
+	}
+	for _, f := range fields {
+		*f.text = strings.TrimSpace(*f.text)
+		switch {
+		case *f.text == "":
+			return &Error{Code: EINVALID, Field: f.name, Message: "The charter needs its " + strings.ReplaceAll(f.name, "_", " ") + ".",
+				MessageFR: "La charte doit préciser : " + f.fr + "."}
+		case utf8.RuneCountInString(*f.text) > MaxCharterText:
+			return &Error{Code: EINVALID, Field: f.name, Message: "The " + strings.ReplaceAll(f.name, "_", " ") + " is longer than 5,000 characters.",
+				MessageFR: "Le champ « " + f.fr + " » dépasse 5 000 caractères."}
+		case !ValidText(*f.text):
+			return &Error{Code: EINVALID, Field: f.name, Message: "The text holds invalid characters (not UTF-8, or a NUL).",
+				MessageFR: "Le texte contient des caractères invalides (hors UTF-8, ou NUL)."}
+		}
+	}
+	return nil
+}

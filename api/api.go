@@ -59,6 +59,8 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/spaces", Auth: true, Summary: "The spaces the caller may see", Response: "SpaceList", Status: 200, handle: s.spaces},
 		{Method: "GET", Path: "/api/v1/spaces/{id}", Auth: true, Summary: "A space with its current charter and the caller's permissions", Response: "Space", Status: 200, handle: s.space},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/charters", Auth: true, Summary: "Every version of a space's charter, newest first", Response: "CharterList", Status: 200, handle: s.charters},
+		{Method: "POST", Path: "/api/v1/spaces/{id}/charters", Auth: true, Summary: "Publish a new version of the charter (internal stewards, the community manager, a team's manager)", Request: "NewCharter", Response: "Charter", Status: 201, handle: s.publishCharter},
+		{Method: "POST", Path: "/api/v1/spaces/{id}/charter/accept", Auth: true, Summary: "Accept the current version of the charter of a community one belongs to", Request: "JoinRequest", Response: "Space", Status: 200, handle: s.acceptCharter},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/members", Auth: true, Summary: "The visible members of a space", Response: "MemberList", Status: 200, handle: s.members},
 		{Method: "POST", Path: "/api/v1/spaces/{id}/members", Auth: true, Summary: "Join a space by accepting its current charter version (201 joined, 202 request pending)", Request: "JoinRequest", Response: "JoinResult", Status: 201, handle: s.join},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/posts", Query: []string{"before", "limit"}, Auth: true, Summary: "A page of a space's threads, newest first", Response: "PostList", Status: 200, handle: s.posts},

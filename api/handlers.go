@@ -332,3 +332,56 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u *relais.User) e
 	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
 	return nil
 }
+
+func (s *Server) publishCharter(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Objective       *string `json:"objective"`
+		Rules           *string `json:"rules"`
+		Autonomy        *string `json:"autonomy"`
+		ExpectedActions *string `json:"expected_actions"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		p    *string
+	}{{"objective", in.Objective}, {"rules", in.Rules}, {"autonomy", in.Autonomy}, {"expected_actions", in.ExpectedActions}} {
+		if f.p == nil {
+			return required(f.name)
+		}
+	}
+	c, err := s.App.PublishCharter(r.Context(), u, id, relais.Charter{Objective: *in.Objective, Rules: *in.Rules,
+		Autonomy: *in.Autonomy, ExpectedActions: *in.ExpectedActions})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, newCharterView(c))
+	return nil
+}
+
+func (s *Server) acceptCharter(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		CharterVersion *int `json:"charter_version"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.CharterVersion == nil {
+		return required("charter_version")
+	}
+	v, err := s.App.AcceptCharter(r.Context(), u, id, *in.CharterVersion)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newSpaceView(v, langOf(r)))
+	return nil
+}

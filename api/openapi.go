@@ -140,6 +140,8 @@ var schemas = map[string]any{
 	"RolesRequest": obj([]string{"roles"}, map[string]any{"roles": array(enum("administrator", "community_manager", "social_media_manager"))}),
 	"Charter": obj([]string{"version", "objective", "rules", "autonomy", "expected_actions"}, map[string]any{
 		"version": integer, "objective": str, "rules": str, "autonomy": str, "expected_actions": str, "created_at": instant}),
+	"NewCharter": obj([]string{"objective", "rules", "autonomy", "expected_actions"}, map[string]any{
+		"objective": str, "rules": str, "autonomy": str, "expected_actions": str}),
 	"CharterList": obj([]string{"charters"}, map[string]any{"charters": array(ref("Charter"))}),
 	"Decision": obj([]string{"allowed", "effect", "rule", "reason"}, map[string]any{
 		"allowed": boolean, "effect": enum("allow", "deny", "needs_approval"), "rule": str, "reason": str}),

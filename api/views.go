@@ -97,7 +97,9 @@ func newSpaceView(v *app.SpaceView, lg string) spaceView {
 			"reply": newDecisionView(v.Can.Reply, lg),
 			"react": newDecisionView(v.Can.React, lg),
 
-			"decide_join": newDecisionView(v.Can.DecideJoin, lg),
+			"decide_join":    newDecisionView(v.Can.DecideJoin, lg),
+			"edit_charter":   newDecisionView(v.Can.EditCharter, lg),
+			"accept_charter": newDecisionView(v.Can.AcceptCharter, lg),
 		}}
 }
 

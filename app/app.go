@@ -37,7 +37,7 @@ func (s *Service) publish(kind string, spaceID, actorID, subject int64) {
 
 // target builds the policy target for a user and a space.
 func target(sp *relais.Space, rel store.Relation) policy.Target {
-	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, AcceptedCharter: rel.CharterVersion}
+	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, Manager: rel.Manager, AcceptedCharter: rel.CharterVersion}
 }
 
 // Permissions are the policy's answers for the actions a page offers on a
@@ -51,6 +51,10 @@ type Permissions struct {
 	React policy.Decision `json:"-"`
 	// DecideJoin is deciding on the requests to join the space.
 	DecideJoin policy.Decision `json:"-"`
+	// EditCharter and AcceptCharter are publishing a new version of the
+	// charter, and accepting the current one.
+	EditCharter   policy.Decision `json:"-"`
+	AcceptCharter policy.Decision `json:"-"`
 }
 
 func permissions(a policy.Actor, t policy.Target) Permissions {
@@ -62,7 +66,9 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		Reply: policy.Decide(a, policy.CreateReply, t),
 		React: policy.Decide(a, policy.React, t),
 
-		DecideJoin: policy.Decide(a, policy.DecideJoin, t),
+		DecideJoin:    policy.Decide(a, policy.DecideJoin, t),
+		EditCharter:   policy.Decide(a, policy.EditCharter, t),
+		AcceptCharter: policy.Decide(a, policy.AcceptCharter, t),
 	}
 }
 

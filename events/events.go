@@ -18,6 +18,7 @@ const (
 	JoinDecided     = "join.decided"
 	SpaceCreated    = "space.created"
 	CharterVersion  = "charter.versioned"
+	CharterAccepted = "charter.accepted"
 	UserCreated     = "user.created"
 	RolesChanged    = "roles.changed"
 	TeamChanged     = "team.changed"

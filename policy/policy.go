@@ -44,6 +44,11 @@ const (
 	GrantRole   Action = "role.grant" // give an organization-wide role to an account
 	// DecideJoin is approving or refusing a request to join a community.
 	DecideJoin Action = "join.decide"
+	// EditCharter is publishing a new version of a space's charter.
+	EditCharter Action = "charter.edit"
+	// AcceptCharter is accepting the current version of the charter of a
+	// space one belongs to.
+	AcceptCharter Action = "charter.accept"
 	// ViewDirectory is seeing the whole directory of people; who may not
 	// sees only the members of their own spaces.
 	ViewDirectory Action = "directory.view"
@@ -55,7 +60,7 @@ const (
 )
 
 // Actions lists every action, in a stable order.
-var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, GrantRole, ViewDirectory, DecideApproval, ViewAudit}
+var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter, GrantRole, ViewDirectory, DecideApproval, ViewAudit}
 
 // visible reports whether the action makes something visible to others, so
 // that an actor in co-pilot needs a mentor's approval for it.
@@ -96,6 +101,9 @@ type Target struct {
 	Member bool
 	// Steward is true when the actor animates the community.
 	Steward bool
+	// Manager is true when the actor manages the team that owns the team
+	// space.
+	Manager bool
 	// AcceptedCharter is the charter version the actor accepted when they
 	// joined (or accepted since); Space.Charter holds the current one.
 	AcceptedCharter int
@@ -179,10 +187,14 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 	switch {
 	case a.Employment != relais.Internal:
 		return decide(Deny, RuleTeamExternal)
-	case act == JoinSpace || act == DecideJoin:
+	case act == JoinSpace || act == DecideJoin || act == AcceptCharter:
 		return decide(Deny, RuleTeamJoinDirectory)
 	case !t.Member:
 		return decide(Deny, RuleTeamOutsider)
+	case act == EditCharter && !t.Manager:
+		return decide(Deny, RuleCharterEditors)
+	case act == EditCharter:
+		return decide(Allow, RuleCharterEdit)
 	}
 	return decide(Allow, RuleTeamMember)
 }
@@ -206,6 +218,18 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleJoinDecide)
 		}
 		return decide(Deny, RuleJoinDecideStewards)
+	case EditCharter:
+		// The charter frames everyone's field of action: internal stewards
+		// and the community manager publish it, not an outsourced agency.
+		if a.Employment == relais.Internal && (t.Steward || a.Has(relais.RoleCommunityManager)) {
+			return decide(Allow, RuleCharterEdit)
+		}
+		return decide(Deny, RuleCharterEditors)
+	case AcceptCharter:
+		if t.Member || t.Steward {
+			return decide(Allow, RuleCommunityMember)
+		}
+		return decide(Deny, RuleCommunityNonMember)
 	case ReadPosts:
 		if member {
 			return decide(Allow, RuleCommunityMember)

@@ -106,6 +106,12 @@ func spaceCases() []spaceCase {
 	return append(cs, spaceCase{relais.SpaceTeam, relais.AudienceInternal, joinDirectory})
 }
 
+// managesTeam reports whether the profile manages the team of a team space
+// it belongs to: the manager profile does.
+func managesTeam(p profile, s spaceCase, rel string) bool {
+	return p.name == "manager" && s.kind == relais.SpaceTeam && rel == relMember
+}
+
 // acceptedCharter is the charter version accepted in a relation.
 func acceptedCharter(rel string) int {
 	switch rel {
@@ -199,6 +205,7 @@ func matrix() []combo {
 						action: act,
 						target: policy.Target{Space: s.space(p.actor),
 							Member: rel == relMember || rel == relStale, Steward: rel == relSteward,
+							Manager:         managesTeam(p, s, rel),
 							AcceptedCharter: acceptedCharter(rel)},
 						effect: eff, rule: rule,
 					})
@@ -297,10 +304,17 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 	switch {
 	case p.external:
 		return policy.Deny, "team.external"
-	case act == policy.JoinSpace || act == policy.DecideJoin:
+	case act == policy.JoinSpace || act == policy.DecideJoin || act == policy.AcceptCharter:
+		// Membership of a team space, charter included, follows the
+		// directory.
 		return policy.Deny, "team.join.directory"
 	case rel == relNone:
 		return policy.Deny, "team.outsider"
+	case act == policy.EditCharter && p.name != "manager":
+		return policy.Deny, "charter.editors_only"
+	case act == policy.EditCharter:
+		// The manager owns the team space and its charter.
+		return policy.Allow, "charter.edit"
 	}
 	return policy.Allow, "team.member"
 }
@@ -324,6 +338,17 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 		return policy.Allow, "community.visible"
 	case policy.JoinSpace:
 		return expectJoin(s, belongs)
+	case policy.EditCharter:
+		// Internal stewards and the community manager publish the charter.
+		if !p.external && (rel == relSteward || p.internalCM) {
+			return policy.Allow, "charter.edit"
+		}
+		return policy.Deny, "charter.editors_only"
+	case policy.AcceptCharter:
+		if belongs {
+			return policy.Allow, "community.member"
+		}
+		return policy.Deny, "community.non_member"
 	case policy.DecideJoin:
 		// Stewards decide on requests to join; the community manager too.
 		if rel == relSteward || p.internalCM {
@@ -382,7 +407,7 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*4*7 + 1*1*2*7 + 3*2 + 1 + 3 + 1); len(cs) != want {
+	if want := len(profiles) * (3*4*4*9 + 1*1*2*9 + 3*2 + 1 + 3 + 1); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -33,6 +33,8 @@ const (
 	RuleRoleCMInternalOnly    = "role.cm_internal_only"
 	RuleRoleAdminGrant        = "role.admin_grant"
 	RuleCharterAccept         = "charter.accept"
+	RuleCharterEdit           = "charter.edit"
+	RuleCharterEditors        = "charter.editors_only"
 	RuleApprovalMentorDecides = "copilot.mentor_decides"
 	RuleApprovalMentor        = "copilot.mentor_only"
 	RuleApprovalOwn           = "copilot.no_self_approval"
@@ -109,6 +111,12 @@ var Rules = []Rule{
 	{RuleCharterAccept,
 		"Pour contribuer, un membre accepte la version actuelle de la charte de l'espace ; quand elle change, il la relit et l'accepte à nouveau.",
 		"To contribute, a member accepts the current version of the space's charter; when it changes, they read it and accept it again."},
+	{RuleCharterEdit,
+		"Les animateurs internes d'une communauté, le community manager et le manager d'une équipe (pour son espace) publient une nouvelle version de la charte ; les membres la relisent et l'acceptent avant de contribuer à nouveau.",
+		"The internal stewards of a community, the community manager and a team's manager (for its space) publish a new version of the charter; members read and accept it before they contribute again."},
+	{RuleCharterEditors,
+		"Seuls les animateurs internes, le community manager et, pour un espace d'équipe, son manager publient la charte.",
+		"Only the internal stewards, the community manager and, for a team space, its manager publish the charter."},
 	{RuleApprovalMentorDecides,
 		"Le mentor interne d'un social media manager en doubles commandes approuve ou refuse, avec une raison, chacune de ses actions visibles.",
 		"The internal mentor of a social media manager in co-pilot approves, or rejects with a reason, each of their visible actions."},

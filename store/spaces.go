@@ -313,3 +313,17 @@ func (s *Store) Members(ctx context.Context, spaceID int64) ([]Member, error) {
 	})
 	return ms, err
 }
+
+// AcceptCharter records that a member accepted a version of the charter.
+func (s *Store) AcceptCharter(ctx context.Context, spaceID, userID int64, version int) error {
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.exec("UPDATE memberships SET charter_version = ? WHERE space_id = ? AND user_id = ?", version, spaceID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return &relais.Error{Code: relais.ENOTFOUND, Message: "Membership not found.", MessageFR: "Adhésion introuvable."}
+		}
+		return nil
+	})
+}
