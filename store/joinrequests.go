@@ -114,6 +114,12 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 		return &relais.Error{Code: relais.ECONFLICT, Message: "This request to join was already " + current + ".",
 			MessageFR: "Cette demande d'adhésion a déjà été " + map[string]string{"approved": "approuvée", "refused": "refusée"}[current] + "."}
 	}
+	// A decision that waited for a mentor on this request has no object
+	// any more: close it, so that it leaves the mentor's queue.
+	if _, err := t.exec(`UPDATE approvals SET status = 'rejected', reason = ?, decided_by = ?, decided_at = ?
+		WHERE join_request_id = ? AND status = 'pending'`, decidedMeanwhile, nullID(deciderID), now, id); err != nil {
+		return err
+	}
 	if approve {
 		if _, err := t.exec(`INSERT INTO memberships (space_id, user_id, charter_version, joined_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, spaceID, userID, version, now); err != nil {
@@ -122,6 +128,10 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 	}
 	return audit(t, deciderID, action, "join_request", id, spaceID, reason)
 }
+
+// decidedMeanwhile is the reason given to a steward in co-pilot whose
+// decision waited while someone else decided the request.
+const decidedMeanwhile = "Demande tranchée entre-temps par un autre animateur. · The request was decided meanwhile by another steward."
 
 // RequestJoinDecisionApproval files, for a steward in co-pilot, the decision
 // they want to make on a request to join, for their mentor to approve. A
