@@ -158,9 +158,15 @@ func (s *Store) RequestJoinDecisionApproval(ctx context.Context, joinRequestID, 
 			return &relais.Error{Code: relais.ECONFLICT, Message: "A decision on this request already waits for a mentor.",
 				MessageFR: "Une décision sur cette demande attend déjà un mentor."}
 		}
+		// The unique index on pending join decisions settles a race between
+		// two such calls that both counted none.
 		id, err = t.insert(`INSERT INTO approvals (kind, join_request_id, join_approve, join_reason, space_id, requester_id,
 			mentor_id, status, created_at) VALUES ('join', ?, ?, ?, ?, ?, (SELECT mentor_id FROM users WHERE id = ?), 'pending', ?)`,
 			joinRequestID, approve, reason, spaceID, stewardID, stewardID, millis(time.Now()))
+		if relais.ErrorCode(err) == relais.ECONFLICT {
+			return &relais.Error{Code: relais.ECONFLICT, Message: "A decision on this request already waits for a mentor.",
+				MessageFR: "Une décision sur cette demande attend déjà un mentor."}
+		}
 		return err
 	})
 	return id, err

@@ -21,3 +21,4 @@ CREATE TABLE approvals (
 );
 CREATE INDEX approvals_mentor ON approvals (mentor_id, status, id);
 CREATE INDEX approvals_requester ON approvals (requester_id, status, id);
+CREATE UNIQUE INDEX approvals_join_pending ON approvals (join_request_id) WHERE status = 'pending' AND join_request_id IS NOT NULL;
