@@ -132,6 +132,10 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			// Another decision won the race: read what it decided.
+			if err := t.queryRow("SELECT status FROM approvals WHERE id = ?", id).Scan(&current); err != nil {
+				return err
+			}
 			return &relais.Error{Code: relais.ECONFLICT, Message: "This request was already " + current + ".",
 				MessageFR: "Cette demande a déjà été " + map[string]string{"approved": "approuvée", "rejected": "refusée"}[current] + "."}
 		}

@@ -111,6 +111,10 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		// Another decision won the race: read what it decided.
+		if err := t.queryRow("SELECT status FROM join_requests WHERE id = ?", id).Scan(&current); err != nil {
+			return err
+		}
 		return &relais.Error{Code: relais.ECONFLICT, Message: "This request to join was already " + current + ".",
 			MessageFR: "Cette demande d'adhésion a déjà été " + map[string]string{"approved": "approuvée", "refused": "refusée"}[current] + "."}
 	}

@@ -128,6 +128,9 @@ func TestBrowserPaulPostsInSupportLyon(t *testing.T) {
 	must(t, "post", chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("compose-h")),
 		chromedp.WaitVisible(chromedp.ID("title")),
+		// The page's script moves the focus to the form's first field:
+		// typing starts once it has.
+		chromedp.Poll[chromedp.Void](`document.activeElement.id === "kind"`),
 		chromedp.SetValue(chromedp.ID("kind"), "best_practice"),
 		chromedp.SendKeys(chromedp.ID("title"), title),
 		chromedp.SendKeys(chromedp.ID("body"), "Rappeler **sous 24 h** tout client en attente."),

@@ -46,7 +46,7 @@ func usedKeys(t *testing.T) []string {
 	var keys []string
 	inTemplates := regexp.MustCompile(`\.(?:T|Tf|Explain|Note) "([a-z_.0-9]+)"`)
 	plural := regexp.MustCompile(`\.Plural "([a-z_.0-9]+)"`)
-	inGo := regexp.MustCompile(`(?:text\([a-zA-Z.]+, |\.T\()"([a-z_.0-9]+)"\)`)
+	inGo := regexp.MustCompile(`(?:text\([a-zA-Z.]+, |\.T\(|\.Tf\()"([a-z_.0-9]+)"[,)]`)
 	err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -100,6 +100,15 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, k := range relais.ReactionKinds {
 		keys = append(keys, "react."+string(k))
+	}
+	for _, k := range []string{"post", "reply", "join"} {
+		keys = append(keys, "approvals.kind."+k)
+	}
+	for _, st := range []relais.ApprovalStatus{relais.ApprovalPending, relais.ApprovalApproved, relais.ApprovalRejected} {
+		keys = append(keys, "requests.status."+string(st))
+	}
+	for _, st := range []relais.ApprovalStatus{relais.ApprovalApproved, relais.ApprovalRejected} {
+		keys = append(keys, "approvals.done."+string(st))
 	}
 	for _, code := range []string{relais.EINVALID, relais.EUNAUTHORIZED, relais.EFORBIDDEN, relais.ENOTFOUND, relais.ECONFLICT,
 		relais.EUNPROCESSABLE, relais.ETOOMANY, relais.EINTERNAL, relais.ETOOLARGE} {

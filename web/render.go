@@ -19,7 +19,7 @@ import (
 var templateFS embed.FS
 
 // pageFiles are the pages; each is parsed over the layout and partials.
-var pageFiles = []string{"signin", "home", "space", "thread", "search", "error"}
+var pageFiles = []string{"signin", "home", "space", "thread", "search", "error", "approvals", "requests"}
 
 // pages holds one template set per page, parsed once from the embedded files.
 var pages = mustParsePages()
@@ -48,6 +48,18 @@ type Page struct {
 	Path  string // the local path of this page, for the language switch
 	Query string // the text of the search box
 	Title string
+	// Approvals is the number of co-pilot requests waiting for the
+	// decision of the person signed in; render fills it.
+	Approvals int
+}
+
+// base returns the common part of a page's view; every view embeds Page.
+func (p *Page) base() *Page { return p }
+
+// At reports whether the page is the one at path, whatever its query.
+func (p *Page) At(path string) bool {
+	at, _, _ := strings.Cut(p.Path, "?")
+	return at == path
 }
 
 // T returns the text of key in the page's language.
@@ -108,6 +120,9 @@ func text(lang, key string) string {
 // render executes a page into a buffer and writes it with status, so that
 // a template failure becomes a clean error page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
+	if v, ok := view.(interface{ base() *Page }); ok {
+		s.countApprovals(r, v.base())
+	}
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout", view); err != nil {
 		s.log().Error("web: render", "page", name, "path", r.URL.Path, "err", err)
@@ -120,6 +135,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h.Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// countApprovals fills the header's count of the requests that wait for
+// the decision of the person signed in. The header is no reason to fail a
+// page: an error is logged and the link left out.
+func (s *Server) countApprovals(r *http.Request, p *Page) {
+	if p.User == nil {
+		return
+	}
+	as, err := s.App.Approvals(r.Context(), p.User)
+	if err != nil {
+		s.log().Warn("web: count approvals", "path", r.URL.Path, "err", err)
+		return
+	}
+	p.Approvals = len(as)
 }
 
 // errorPage is the view of a failed request.

@@ -52,6 +52,10 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /posts/{id}/replies", post(s.signedIn(s.reply)))
 	mux.Handle("POST /posts/{id}/reactions", post(s.signedIn(s.react)))
 	mux.Handle("GET /search", s.signedIn(s.search))
+	mux.Handle("GET /approvals", s.signedIn(s.approvals))
+	mux.Handle("GET /approvals/mine", s.signedIn(s.myRequests))
+	mux.Handle("POST /approvals/{id}/approve", post(s.signedIn(s.approve)))
+	mux.Handle("POST /approvals/{id}/reject", post(s.signedIn(s.reject)))
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 

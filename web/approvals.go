@@ -1,0 +1,204 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"relais"
+)
+
+// approvalsPage is the view of a mentor's inbox: the co-pilot requests that
+// wait for their decision, each with the forms to approve or reject it.
+type approvalsPage struct {
+	Page
+	Items []approvalItem
+	Done  *doneNotice // the outcome of the decision just made
+	Error string      // why a decision was refused, in words
+	Rule  string      // the rule that refused it, when one did
+}
+
+// requestsPage is the view of an author's own co-pilot requests, with
+// their outcome and the reason of a rejection.
+type requestsPage struct {
+	Page
+	Items []approvalItem
+}
+
+// approvalItem is a request with its content rendered and, on the inbox,
+// the input of its reject form when it was refused.
+type approvalItem struct {
+	*relais.Approval
+	HTML  template.HTML // the content, as sanitized markdown
+	Href  string        // where the content lives, when there is a page for it
+	Error string        // why the reject form was refused
+	Typed string        // the reason typed, kept when refused
+}
+
+// doneNotice tells the mentor what their decision did.
+type doneNotice struct {
+	Text string
+	Href string // the content just published, when there is one
+}
+
+// Subject returns the heading of a request: the thread's title, the thread
+// a reply answers, or the person a decision on a request to join is about.
+func (p *Page) Subject(a *relais.Approval) string {
+	switch a.Kind {
+	case "post":
+		return a.PostTitle
+	case "reply":
+		return p.Tf("approvals.reply_to", a.PostTitle)
+	}
+	return p.Tf("approvals.join_of", a.JoinUserName)
+}
+
+// threadHref returns the page of the thread a request's content belongs to
+// ("" for a decision on a request to join), at the reply when anchored.
+func threadHref(a *relais.Approval, anchored bool) string {
+	if a.PostID == 0 {
+		return ""
+	}
+	href := "/posts/" + strconv.FormatInt(a.PostID, 10)
+	if anchored && a.ReplyID != 0 {
+		href += "#reply-" + strconv.FormatInt(a.ReplyID, 10)
+	}
+	return href
+}
+
+// item renders a request for a list.
+func item(a *relais.Approval) approvalItem {
+	return approvalItem{Approval: a, HTML: markdown(a.Body)}
+}
+
+// loadApprovals builds the view of the inbox of the person signed in.
+func (s *Server) loadApprovals(r *http.Request, v *visit) (*approvalsPage, error) {
+	as, err := s.App.Approvals(r.Context(), v.User)
+	if err != nil {
+		return nil, err
+	}
+	ap := &approvalsPage{Page: v.page(r, text(v.Lang, "approvals.title"))}
+	ap.Path = "/approvals"
+	for _, a := range as {
+		it := item(a)
+		if a.Kind == "reply" {
+			// The thread is published: the mentor reads the reply in its context.
+			it.Href = threadHref(a, false)
+		}
+		ap.Items = append(ap.Items, it)
+	}
+	return ap, nil
+}
+
+func (s *Server) approvals(w http.ResponseWriter, r *http.Request, v *visit) {
+	ap, err := s.loadApprovals(r, v)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	ap.Path = localPath(r.URL.RequestURI())
+	ap.Done = s.doneNotice(r, v, &ap.Page)
+	s.render(w, r, http.StatusOK, "approvals", ap)
+}
+
+// doneNotice reads the outcome of a decision from the query of the page
+// the decision redirected to (?done=approved|rejected&id=N).
+func (s *Server) doneNotice(r *http.Request, v *visit, p *Page) *doneNotice {
+	q := r.URL.Query()
+	done := q.Get("done")
+	if done != string(relais.ApprovalApproved) && done != string(relais.ApprovalRejected) {
+		return nil
+	}
+	n := &doneNotice{Text: p.T("approvals.done." + done)}
+	id, err := strconv.ParseInt(q.Get("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return n
+	}
+	a, err := s.App.Approval(r.Context(), v.User, id)
+	if err != nil || string(a.Status) != done {
+		return n
+	}
+	switch {
+	case a.Status == relais.ApprovalRejected:
+		n.Text = p.Tf("approvals.done.rejected_for", a.RequesterName)
+	case a.Kind == "post":
+		n.Text, n.Href = p.Tf("approvals.done.post", a.PostTitle, a.SpaceName), threadHref(a, true)
+	case a.Kind == "reply":
+		n.Text, n.Href = p.Tf("approvals.done.reply", a.PostTitle, a.SpaceName), threadHref(a, true)
+	case a.Kind == "join":
+		n.Text = p.Tf("approvals.done.join", a.JoinUserName, a.SpaceName)
+	}
+	return n
+}
+
+func (s *Server) approve(w http.ResponseWriter, r *http.Request, v *visit) {
+	s.decide(w, r, v, true)
+}
+
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, v *visit) {
+	s.decide(w, r, v, false)
+}
+
+// decide approves or rejects a request, then goes back to the inbox, which
+// says what the decision did. A refused decision shows the inbox again
+// with the reason, at the status of the refusal.
+func (s *Server) decide(w http.ResponseWriter, r *http.Request, v *visit, approve bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	var reason string
+	if !approve {
+		reason = r.PostForm.Get("reason")
+	}
+	a, err := s.App.DecideApproval(r.Context(), v.User, id, approve, reason)
+	if err != nil {
+		s.refuseDecision(w, r, v, id, reason, err)
+		return
+	}
+	http.Redirect(w, r, "/approvals?"+url.Values{"done": {string(a.Status)}, "id": {strconv.FormatInt(a.ID, 10)}}.Encode(), http.StatusSeeOther)
+}
+
+// refuseDecision shows the inbox with the error of a decision: beside the
+// reject form it is about when the reason was refused, above the list
+// otherwise.
+func (s *Server) refuseDecision(w http.ResponseWriter, r *http.Request, v *visit, id int64, reason string, err error) {
+	status, e, msg := s.message(r, v.Lang, err)
+	ap, lerr := s.loadApprovals(r, v)
+	if lerr != nil || status == http.StatusInternalServerError {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	placed := false
+	if e.Field == "reason" {
+		for i := range ap.Items {
+			if ap.Items[i].ID == id {
+				ap.Items[i].Error, ap.Items[i].Typed = msg, reason
+				placed = true
+			}
+		}
+	}
+	if !placed {
+		ap.Error, ap.Rule = msg, e.Rule
+	}
+	s.render(w, r, status, "approvals", ap)
+}
+
+func (s *Server) myRequests(w http.ResponseWriter, r *http.Request, v *visit) {
+	as, err := s.App.MyRequests(r.Context(), v.User)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	rp := &requestsPage{Page: v.page(r, text(v.Lang, "requests.title"))}
+	for _, a := range as {
+		it := item(a)
+		// The author reads their own post whatever its status; a reply is
+		// in its thread until it is rejected.
+		it.Href = threadHref(a, a.Status != relais.ApprovalRejected)
+		rp.Items = append(rp.Items, it)
+	}
+	s.render(w, r, http.StatusOK, "requests", rp)
+}
