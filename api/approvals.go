@@ -38,39 +38,46 @@ func (s *Server) approval(w http.ResponseWriter, r *http.Request, u *relais.User
 }
 
 func (s *Server) approve(w http.ResponseWriter, r *http.Request, u *relais.User) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := noBody(w, r); err != nil {
-		return err
-	}
-	a, err := s.App.DecideApproval(r.Context(), u, id, true, "")
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
+	return s.decision(w, r, true, func(id int64, reason string) (any, error) {
+		return s.App.DecideApproval(r.Context(), u, id, true, reason)
+	})
 }
 
 func (s *Server) reject(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	return s.decision(w, r, false, func(id int64, reason string) (any, error) {
+		return s.App.DecideApproval(r.Context(), u, id, false, reason)
+	})
+}
+
+// decision reads the {id} and the body of an approving call (none, or an
+// empty object) or a refusing one ({"reason"}), and renders what decide
+// returns.
+func (s *Server) decision(w http.ResponseWriter, r *http.Request, approve bool, decide func(id int64, reason string) (any, error)) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason *string `json:"reason"`
+	var reason string
+	if approve {
+		if err := noBody(w, r); err != nil {
+			return err
+		}
+	} else {
+		var in struct {
+			Reason *string `json:"reason"`
+		}
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+		if in.Reason == nil {
+			return required("reason")
+		}
+		reason = *in.Reason
 	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if in.Reason == nil {
-		return required("reason")
-	}
-	a, err := s.App.DecideApproval(r.Context(), u, id, false, *in.Reason)
+	out, err := decide(id, reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

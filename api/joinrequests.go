@@ -29,39 +29,13 @@ func (s *Server) myJoinRequests(w http.ResponseWriter, r *http.Request, u *relai
 }
 
 func (s *Server) approveJoin(w http.ResponseWriter, r *http.Request, u *relais.User) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := noBody(w, r); err != nil {
-		return err
-	}
-	d, err := s.App.DecideMembership(r.Context(), u, id, true, "")
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return s.decision(w, r, true, func(id int64, reason string) (any, error) {
+		return s.App.DecideMembership(r.Context(), u, id, true, reason)
+	})
 }
 
 func (s *Server) refuseJoin(w http.ResponseWriter, r *http.Request, u *relais.User) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Reason *string `json:"reason"`
-	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if in.Reason == nil {
-		return required("reason")
-	}
-	d, err := s.App.DecideMembership(r.Context(), u, id, false, *in.Reason)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return s.decision(w, r, false, func(id int64, reason string) (any, error) {
+		return s.App.DecideMembership(r.Context(), u, id, false, reason)
+	})
 }
