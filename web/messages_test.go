@@ -110,6 +110,11 @@ func usedKeys(t *testing.T) []string {
 	for _, st := range []relais.ApprovalStatus{relais.ApprovalApproved, relais.ApprovalRejected} {
 		keys = append(keys, "approvals.done."+string(st))
 	}
+	for _, k := range []string{"status.pending", "status.waiting", "status.approved", "status.refused",
+		"done.approved", "done.refused", "done.pending_approval"} {
+		keys = append(keys, "joinreq."+k)
+	}
+	keys = append(keys, "charter.accepted_now")
 	for _, code := range []string{relais.EINVALID, relais.EUNAUTHORIZED, relais.EFORBIDDEN, relais.ENOTFOUND, relais.ECONFLICT,
 		relais.EUNPROCESSABLE, relais.ETOOMANY, relais.EINTERNAL, relais.ETOOLARGE} {
 		keys = append(keys, "error."+strconv.Itoa(api.StatusOf(code)))

@@ -19,7 +19,7 @@ import (
 var templateFS embed.FS
 
 // pageFiles are the pages; each is parsed over the layout and partials.
-var pageFiles = []string{"signin", "home", "space", "thread", "search", "error", "approvals", "requests"}
+var pageFiles = []string{"signin", "home", "space", "thread", "search", "error", "approvals", "requests", "charter"}
 
 // pages holds one template set per page, parsed once from the embedded files.
 var pages = mustParsePages()

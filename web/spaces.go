@@ -17,6 +17,9 @@ type homePage struct {
 	Communities []*app.SpaceView // communities they belong to or animate
 	Joinable    []*app.SpaceView // communities the policy lets them join
 	Others      []*app.SpaceView // communities they see but may not join
+	// Requests are the person's own requests to join, with the decision
+	// and the reason of a refusal.
+	Requests []*relais.MembershipRequest
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -40,6 +43,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, v *visit) {
 			h.Others = append(h.Others, sv)
 		}
 	}
+	if h.Requests, err = s.App.MyMembershipRequests(r.Context(), v.User); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "home", h)
 }
 
@@ -57,7 +64,17 @@ type spacePage struct {
 	Kinds   []relais.PostKind
 	Compose composeForm
 	JoinErr string
-	Notice  string // a message key: the outcome of joining
+	Notice  string // a message key: the outcome of joining, accepting or deciding
+	// Changed compares the version of the charter the member accepted
+	// with the current one, when the charter changed since.
+	Changed   *charterChange
+	AcceptErr string // why accepting the charter was refused
+	// Requests are the pending requests to join, for those who decide on
+	// them; RequestsErr is why a decision was refused, when not about a
+	// reason.
+	Requests     []joinItem
+	RequestsErr  string
+	RequestsRule string
 }
 
 // SameReason reports whether posting and reading are refused by the same
@@ -99,6 +116,23 @@ func (s *Server) loadSpace(r *http.Request, v *visit, id, before int64) (*spaceP
 		}
 		sp.Posts = ps
 	}
+	rel := sv.Relation
+	if sv.Can.AcceptCharter.Allowed() && rel.Member && sv.Charter != nil && rel.CharterVersion < sv.Charter.Version {
+		cs, err := s.App.Charters(r.Context(), v.User, id)
+		if err != nil {
+			return nil, err
+		}
+		sp.Changed = compareCharters(&sp.Page, cs, rel.CharterVersion, sv.Charter)
+	}
+	if sv.Can.DecideJoin.Allowed() {
+		rs, err := s.App.MembershipRequests(r.Context(), v.User, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, req := range rs {
+			sp.Requests = append(sp.Requests, joinItem{MembershipRequest: req})
+		}
+	}
 	return sp, nil
 }
 
@@ -119,6 +153,13 @@ func (s *Server) space(w http.ResponseWriter, r *http.Request, v *visit) {
 		sp.Notice = "join.joined"
 	case "pending":
 		sp.Notice = "join.pending"
+	}
+	if r.URL.Query().Get("charter") == "accepted" {
+		sp.Notice = "charter.accepted_now"
+	}
+	switch r.URL.Query().Get("decided") {
+	case "approved", "refused", "pending_approval":
+		sp.Notice = "joinreq.done." + r.URL.Query().Get("decided")
 	}
 	s.render(w, r, http.StatusOK, "space", sp)
 }
