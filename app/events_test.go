@@ -104,7 +104,7 @@ func TestEveryWritePublishes(t *testing.T) {
 			if err != nil || pending.Status != relais.StatusPendingApproval {
 				t.Fatalf("co-pilot post: %+v, %v", pending, err)
 			}
-			expect(events.PostCreated, clients.ID)
+			expect(events.ApprovalRequested, clients.ID) // not PostCreated: members must not learn of it yet
 			as, err := svc.Approvals(ctx, samir)
 			if err != nil || len(as) != 1 {
 				t.Fatalf("samir's approvals: %v, %v", as, err)

@@ -28,8 +28,9 @@ const (
 	SessionEnded    = "session.ended"
 	// ApprovalApproved and ApprovalRejected follow a mentor's decision on
 	// what an actor in co-pilot submitted.
-	ApprovalApproved = "approval.approved"
-	ApprovalRejected = "approval.rejected"
+	ApprovalRequested = "approval.requested"
+	ApprovalApproved  = "approval.approved"
+	ApprovalRejected  = "approval.rejected"
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by
