@@ -64,15 +64,9 @@ func (s *Server) acceptCharter(w http.ResponseWriter, r *http.Request, v *visit)
 		return
 	}
 	fill := func(sp *spacePage, msg string, _ *relais.Error) { sp.AcceptErr = msg }
-	if r.PostForm.Get("accept") != "yes" {
-		s.refuseOnSpace(w, r, v, id, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "accept",
-			Message: text("en", "join.must_accept"), MessageFR: text("fr", "join.must_accept")}, fill)
-		return
-	}
-	version, err := strconv.Atoi(r.PostForm.Get("charter_version"))
-	if err != nil || version < 1 {
-		s.refuseOnSpace(w, r, v, id, &relais.Error{Code: relais.EINVALID, Field: "charter_version",
-			Message: "The charter version is missing.", MessageFR: "La version de la charte manque."}, fill)
+	version, err := acceptedVersion(r)
+	if err != nil {
+		s.refuseOnSpace(w, r, v, id, err, fill)
 		return
 	}
 	if _, err := s.App.AcceptCharter(r.Context(), v.User, id, version); err != nil {

@@ -185,15 +185,9 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	fill := func(sp *spacePage, msg string, _ *relais.Error) { sp.JoinErr = msg }
-	if r.PostForm.Get("accept") != "yes" {
-		s.refuseOnSpace(w, r, v, id, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "accept",
-			Message: text("en", "join.must_accept"), MessageFR: text("fr", "join.must_accept")}, fill)
-		return
-	}
-	version, err := strconv.Atoi(r.PostForm.Get("charter_version"))
-	if err != nil || version < 1 {
-		s.refuseOnSpace(w, r, v, id, &relais.Error{Code: relais.EINVALID, Field: "charter_version",
-			Message: "The charter version is missing.", MessageFR: "La version de la charte manque."}, fill)
+	version, err := acceptedVersion(r)
+	if err != nil {
+		s.refuseOnSpace(w, r, v, id, err, fill)
 		return
 	}
 	res, err := s.App.Join(r.Context(), v.User, id, version)
@@ -220,4 +214,19 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	http.Redirect(w, r, "/posts/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
+
+// acceptedVersion reads a form that accepts a charter: the ticked box and
+// the version the person read.
+func acceptedVersion(r *http.Request) (int, error) {
+	if r.PostForm.Get("accept") != "yes" {
+		return 0, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "accept",
+			Message: text("en", "join.must_accept"), MessageFR: text("fr", "join.must_accept")}
+	}
+	version, err := strconv.Atoi(r.PostForm.Get("charter_version"))
+	if err != nil || version < 1 {
+		return 0, &relais.Error{Code: relais.EINVALID, Field: "charter_version",
+			Message: "The charter version is missing.", MessageFR: "La version de la charte manque."}
+	}
+	return version, nil
 }
