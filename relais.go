@@ -179,6 +179,8 @@ type Membership struct {
 	UserID         int64     `json:"user_id"`
 	CharterVersion int       `json:"charter_version"`
 	JoinedAt       time.Time `json:"joined_at"`
+	// Source says how they came in: open, criteria, request, invitation.
+	Source string `json:"source,omitempty"`
 }
 
 // PostKind classifies a thread so it can become an actionable item.
@@ -218,6 +220,44 @@ const (
 	StatusRejected        PostStatus = "rejected"
 )
 
+// ApprovalKind names what an approval request holds: content, a decision
+// on a request to join, or a steward's visible action, named after the
+// policy action it performs.
+type ApprovalKind string
+
+// Approval kinds.
+const (
+	ApprovePost     ApprovalKind = "post"
+	ApproveReply    ApprovalKind = "reply"
+	ApproveJoin     ApprovalKind = "join"
+	ApproveModerate ApprovalKind = "post.moderate"
+	ApprovePin      ApprovalKind = "post.pin"
+	ApproveSchedule ApprovalKind = "post.schedule"
+	ApproveWelcome  ApprovalKind = "space.welcome"
+	ApproveInvite   ApprovalKind = "member.invite"
+	ApproveRemove   ApprovalKind = "member.remove"
+)
+
+// ActionPayload is what a steward's action waiting for approval will do.
+type ActionPayload struct {
+	// post.moderate: "hide" or "restore"; for hide, the charter rule and
+	// the reason the author reads.
+	Op     string `json:"op,omitempty"`
+	Rule   string `json:"rule,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// post.pin: pin or unpin.
+	Pin bool `json:"pin,omitempty"`
+	// space.welcome: the new welcome message.
+	Welcome string `json:"welcome,omitempty"`
+	// member.invite and member.remove: the person concerned.
+	UserID   int64  `json:"user_id,omitempty"`
+	UserName string `json:"user_name,omitempty"`
+	Message  string `json:"message,omitempty"`
+	// post.schedule: the post prepared and when it appears.
+	Title     string     `json:"title,omitempty"`
+	PublishAt *time.Time `json:"publish_at,omitempty"`
+}
+
 // Post opens a thread in a space.
 type Post struct {
 	ID         int64      `json:"id"`
@@ -230,6 +270,12 @@ type Post struct {
 	Status     PostStatus `json:"status"`
 	ReplyCount int        `json:"reply_count"`
 	CreatedAt  time.Time  `json:"created_at"`
+	// Pinned is true while a steward keeps the thread at the top.
+	Pinned bool `json:"pinned"`
+	// For a hidden post, shown to its author alone: the charter rule it
+	// broke and the moderator's reason.
+	ModerationRule   string `json:"moderation_rule,omitempty"`
+	ModerationReason string `json:"moderation_reason,omitempty"`
 }
 
 // Reply answers a post.
@@ -353,10 +399,14 @@ const (
 // waits for their mentor: a post, a reply to a post, or a decision on a
 // request to join.
 type Approval struct {
-	ID      int64  `json:"id"`
-	Kind    string `json:"kind"` // "post", "reply" or "join"
-	PostID  int64  `json:"post_id,omitempty"`
-	ReplyID int64  `json:"reply_id,omitempty"`
+	ID     int64        `json:"id"`
+	Kind   ApprovalKind `json:"kind"`
+	PostID int64        `json:"post_id,omitempty"`
+	// TargetID is the scheduled post, invitation or person a steward's
+	// action applies to; Action says what it will do.
+	TargetID int64          `json:"target_id,omitempty"`
+	Action   *ActionPayload `json:"action,omitempty"`
+	ReplyID  int64          `json:"reply_id,omitempty"`
 	// For a decision on a request to join: the request, who asked to join,
 	// and the decision the steward wants to make.
 	JoinRequestID int64          `json:"join_request_id,omitempty"`
@@ -417,6 +467,22 @@ const (
 	AuditSpaceCreated     = "space.created"
 	AuditJoinApproved     = "join.approved"
 	AuditJoinRefused      = "join.refused"
+	AuditPostHidden       = "post.hidden"
+	AuditPostRestored     = "post.restored"
+	AuditFlagsDismissed   = "flags.dismissed"
+	AuditPostPinned       = "post.pinned"
+	AuditPostUnpinned     = "post.unpinned"
+	AuditPostScheduled    = "post.scheduled"
+	AuditScheduleCancel   = "post.schedule_cancelled"
+	AuditWelcomeSet       = "space.welcome"
+	AuditInvitationSent   = "invitation.sent"
+	AuditMemberRemoved    = "member.removed"
+	AuditJoinConfigured   = "space.join_policy"
+	AuditStewardAssigned  = "steward.assigned"
+	AuditStewardWithdrawn = "steward.withdrawn"
+	AuditOnboardingStep   = "copilot.onboarding"
+	AuditCoPilotStarted   = "copilot.started"
+	AuditCoPilotEnded     = "copilot.ended"
 )
 
 // JoinRequestStatus is where a request to join a community stands.

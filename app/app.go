@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"relais"
@@ -21,6 +22,9 @@ type Service struct {
 	Bus      events.Bus
 	Log      *slog.Logger
 	Throttle *auth.Throttle
+
+	wakeOnce sync.Once
+	wakeCh   chan struct{}
 }
 
 // New returns a service over a store and a bus.
@@ -212,7 +216,11 @@ func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, chart
 		s.publish(events.JoinRequested, spaceID, u.ID, id)
 		return res, nil
 	}
-	if err := s.Store.Join(ctx, &relais.Membership{SpaceID: spaceID, UserID: u.ID, CharterVersion: current}); err != nil {
+	source := relais.SourceOpen
+	if v.JoinPolicy == relais.JoinByCriteria {
+		source = relais.SourceCriteria
+	}
+	if err := s.Store.Join(ctx, &relais.Membership{SpaceID: spaceID, UserID: u.ID, CharterVersion: current, Source: source}); err != nil {
 		return nil, err
 	}
 	res.Status = "joined"

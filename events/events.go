@@ -31,6 +31,26 @@ const (
 	ApprovalRequested = "approval.requested"
 	ApprovalApproved  = "approval.approved"
 	ApprovalRejected  = "approval.rejected"
+
+	// Animation and moderation.
+	PostHidden         = "post.hidden"
+	PostRestored       = "post.restored"
+	PostPinned         = "post.pinned"
+	PostUnpinned       = "post.unpinned"
+	PostFlagged        = "post.flagged"
+	FlagsDismissed     = "flags.dismissed"
+	PostScheduled      = "post.scheduled"
+	ScheduleCancelled  = "post.schedule_cancelled"
+	WelcomeSet         = "space.welcome"
+	InvitationSent     = "invitation.sent"
+	InvitationAnswered = "invitation.answered"
+	MemberRemoved      = "member.removed"
+	JoinPolicyChanged  = "space.join_policy"
+	StewardChanged     = "steward.changed"
+	OnboardingStep     = "copilot.onboarding"
+	CoPilotStarted     = "copilot.started"
+	CoPilotEnded       = "copilot.ended"
+	NotificationsRead  = "notifications.read"
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by

@@ -57,15 +57,73 @@ const (
 	DecideApproval Action = "approval.decide"
 	// ViewAudit is reading the audit trail of governance actions.
 	ViewAudit Action = "audit.view"
+
+	// Animation of a space by its stewards (a team's manager in their
+	// team space).
+
+	// FlagPost is reporting a post to the stewards' moderation queue.
+	FlagPost Action = "post.flag"
+	// ModeratePost is hiding a post with a reason, restoring it, dismissing
+	// flags and reading the moderation queue.
+	ModeratePost Action = "post.moderate"
+	// PinPost is pinning a thread at the top of the space, or unpinning it.
+	PinPost Action = "post.pin"
+	// SchedulePost is preparing a post that appears later, on its own.
+	SchedulePost Action = "post.schedule"
+	// SetWelcome is writing the message each new member receives.
+	SetWelcome Action = "space.welcome"
+	// Invite is inviting a person to join a community.
+	Invite Action = "member.invite"
+	// RemoveMember is removing a member from a community, with a reason.
+	RemoveMember Action = "member.remove"
+	// ConfigureJoin is changing a community's join policy and criteria.
+	ConfigureJoin Action = "space.configure"
+
+	// Governance of the co-pilot period and of stewardship.
+
+	// ConfirmOnboarding is ticking an item of the onboarding checklist of
+	// a social media manager in co-pilot.
+	ConfirmOnboarding Action = "copilot.onboarding"
+	// EndCoPilot is ending the co-pilot period of a social media manager.
+	EndCoPilot Action = "copilot.end"
+	// AssignSteward is making a social media manager a steward of a
+	// community, or withdrawing them.
+	AssignSteward Action = "steward.assign"
 )
 
 // Actions lists every action, in a stable order.
-var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter, GrantRole, ViewDirectory, DecideApproval, ViewAudit}
+var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter,
+	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
+	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward}
+
+// SpaceActions are the actions whose target is a space the actor relates
+// to; the others apply to accounts or to the organization.
+func (a Action) SpaceAction() bool {
+	switch a {
+	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward:
+		return false
+	}
+	return true
+}
 
 // visible reports whether the action makes something visible to others, so
 // that an actor in co-pilot needs a mentor's approval for it.
 func (a Action) visible() bool {
-	return a == CreatePost || a == CreateReply || a == React || a == DecideJoin
+	switch a {
+	case CreatePost, CreateReply, React, DecideJoin, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember:
+		return true
+	}
+	return false
+}
+
+// Visible reports whether members would see the result of the action, so
+// that an actor in co-pilot needs their mentor's approval for it.
+func (a Action) Visible() bool { return a.visible() }
+
+// animates reports whether the action belongs to the day-to-day animation
+// of a space: what its stewards, or a team's manager, do.
+func (a Action) animates() bool {
+	return a == PinPost || a == SchedulePost || a == SetWelcome || a == Invite
 }
 
 // contributes reports whether the action adds to a space's conversation.
@@ -112,9 +170,14 @@ type Target struct {
 	Role    relais.Role
 	Subject *Actor
 
-	// For DecideApproval: who asked, and their mentor.
+	// For DecideApproval: who asked, and their mentor. For
+	// ConfirmOnboarding: the mentor of Subject.
 	RequesterID int64
 	MentorID    int64
+
+	// For EndCoPilot: whether every item of Subject's onboarding checklist
+	// is done.
+	ChecklistDone bool
 }
 
 // Decision is the answer of the policy: an effect, the rule that produced it
@@ -166,6 +229,21 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Deny, RuleApprovalMentor)
 		}
 		return decide(Allow, RuleApprovalMentorDecides)
+	case ConfirmOnboarding:
+		if a.Employment == relais.Internal && (a.UserID == t.MentorID || a.Has(relais.RoleCommunityManager)) {
+			return decide(Allow, RuleOnboardingConfirm)
+		}
+		return decide(Deny, RuleOnboardingMentor)
+	case EndCoPilot:
+		switch {
+		case a.Employment != relais.Internal || !a.Has(relais.RoleCommunityManager):
+			return decide(Deny, RuleCoPilotEndCM)
+		case !t.ChecklistDone:
+			return decide(Deny, RuleCoPilotEndChecklist)
+		}
+		return decide(Allow, RuleCoPilotEnd)
+	case AssignSteward:
+		return decideSteward(a, t)
 	}
 	if t.Space == nil {
 		panic("policy: " + string(act) + " needs a space")
@@ -187,10 +265,15 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 	switch {
 	case a.Employment != relais.Internal:
 		return decide(Deny, RuleTeamExternal)
-	case act == JoinSpace || act == DecideJoin || act == AcceptCharter:
+	case act == JoinSpace || act == DecideJoin || act == AcceptCharter || act == Invite || act == RemoveMember || act == ConfigureJoin:
 		return decide(Deny, RuleTeamJoinDirectory)
 	case !t.Member:
 		return decide(Deny, RuleTeamOutsider)
+	case act.animates() || act == ModeratePost:
+		if t.Manager {
+			return decide(Allow, RuleTeamManagerAnimates)
+		}
+		return decide(Deny, RuleTeamManagerOnly)
 	case act == EditCharter && !t.Manager:
 		return decide(Deny, RuleCharterEditors)
 	case act == EditCharter:
@@ -228,6 +311,28 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 	case AcceptCharter:
 		if t.Member || t.Steward {
 			return decide(Allow, RuleCommunityMember)
+		}
+		return decide(Deny, RuleCommunityNonMember)
+	case ConfigureJoin:
+		if a.Employment == relais.Internal && (t.Steward || a.Has(relais.RoleCommunityManager)) {
+			return decide(Allow, RuleJoinConfigure)
+		}
+		return decide(Deny, RuleJoinConfigureEditors)
+	case ModeratePost, RemoveMember:
+		// Stewards moderate; the community manager, who governs the
+		// whole, may step in anywhere.
+		if t.Steward || (a.Has(relais.RoleCommunityManager) && a.Employment == relais.Internal) {
+			return decide(Allow, RuleModerate)
+		}
+		return decide(Deny, RuleModerateStewards)
+	case PinPost, SchedulePost, SetWelcome, Invite:
+		if t.Steward {
+			return decide(Allow, RuleAnimate)
+		}
+		return decide(Deny, RuleAnimateStewards)
+	case FlagPost:
+		if member {
+			return decide(Allow, RuleFlag)
 		}
 		return decide(Deny, RuleCommunityNonMember)
 	case ReadPosts:
@@ -284,4 +389,18 @@ func decideRole(a Actor, t Target) Decision {
 		return decide(Deny, RuleRoleAdminGrant)
 	}
 	return decide(Allow, RuleRoleGrant)
+}
+
+func decideSteward(a Actor, t Target) Decision {
+	switch {
+	case a.Employment != relais.Internal || !a.Has(relais.RoleCommunityManager):
+		return decide(Deny, RuleStewardAssignCM)
+	case t.Space == nil || t.Space.Kind != relais.SpaceCommunity:
+		return decide(Deny, RuleStewardCommunityOnly)
+	case t.Subject == nil || !t.Subject.Has(relais.RoleSocialMediaManager):
+		return decide(Deny, RuleStewardSMMOnly)
+	case t.Subject.Employment != relais.Internal && t.Space.Audience == relais.AudienceInternal:
+		return decide(Deny, RuleCommunityAudience)
+	}
+	return decide(Allow, RuleStewardAssign)
 }

@@ -131,12 +131,17 @@ func relations(k relais.SpaceKind) []string {
 	return []string{relNone, relMember, relSteward, relStale}
 }
 
-// spaceActions is every action on a space: policy.Actions without GrantRole
-// and ViewDirectory.
+// accountActions are the actions whose target is an account or the
+// organization rather than a space.
+var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, policy.DecideApproval, policy.ViewAudit,
+	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward}
+
+// spaceActions is every action on a space: policy.Actions without the
+// account actions.
 func spaceActions() []policy.Action {
 	var as []policy.Action
 	for _, a := range policy.Actions {
-		if a != policy.GrantRole && a != policy.ViewDirectory && a != policy.DecideApproval && a != policy.ViewAudit {
+		if !slices.Contains(accountActions, a) {
 			as = append(as, a)
 		}
 	}
@@ -268,6 +273,69 @@ func matrix() []combo {
 				actor:  p.actor, action: policy.DecideApproval, target: tgt, effect: eff, rule: rule,
 			})
 		}
+		// Onboarding of an SMM in co-pilot: their internal mentor or the
+		// internal community manager confirms each step.
+		copilot := profiles[4].actor
+		for _, who := range []string{"mentor", "other"} {
+			tgt := policy.Target{Subject: &copilot, MentorID: 901}
+			if who == "mentor" {
+				tgt.MentorID = p.actor.UserID
+			}
+			eff, rule := policy.Deny, "copilot.onboarding.mentor_only"
+			if !p.external && (who == "mentor" || p.internalCM) {
+				eff, rule = policy.Allow, "copilot.onboarding"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "onboarding", who, "-", "-", string(policy.ConfirmOnboarding)},
+				actor:  p.actor, action: policy.ConfirmOnboarding, target: tgt, effect: eff, rule: rule,
+			})
+		}
+		// Ending the co-pilot period: the internal community manager alone,
+		// once the checklist is complete.
+		for _, done := range []bool{true, false} {
+			eff, rule := policy.Deny, "copilot.end.cm_only"
+			switch {
+			case p.internalCM && done:
+				eff, rule = policy.Allow, "copilot.end"
+			case p.internalCM:
+				rule = "copilot.end.checklist"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "copilot", fmt.Sprintf("checklist_done:%v", done), "-", "-", string(policy.EndCoPilot)},
+				actor:  p.actor, action: policy.EndCoPilot, target: policy.Target{Subject: &copilot, ChecklistDone: done},
+				effect: eff, rule: rule,
+			})
+		}
+		// Assigning stewards: the internal community manager gives a
+		// community to a social media manager whom its audience admits.
+		smm := person(101, relais.Internal, false, relais.RoleSocialMediaManager)
+		extSMM := person(102, relais.External, false, relais.RoleSocialMediaManager)
+		plain := person(103, relais.Internal, false)
+		for _, sc := range []struct {
+			name    string
+			space   *relais.Space
+			subject *policy.Actor
+			rule    string // when the actor is the internal CM
+		}{
+			{"team:smm", &relais.Space{Kind: relais.SpaceTeam, Audience: relais.AudienceInternal}, &smm, "steward.community_only"},
+			{"internal:smm", &relais.Space{Kind: relais.SpaceCommunity, Audience: relais.AudienceInternal}, &smm, "steward.assign"},
+			{"internal:external_smm", &relais.Space{Kind: relais.SpaceCommunity, Audience: relais.AudienceInternal}, &extSMM, "community.audience"},
+			{"mixed:external_smm", &relais.Space{Kind: relais.SpaceCommunity, Audience: relais.AudienceMixed}, &extSMM, "steward.assign"},
+			{"internal:not_smm", &relais.Space{Kind: relais.SpaceCommunity, Audience: relais.AudienceInternal}, &plain, "steward.smm_only"},
+		} {
+			eff, rule := policy.Deny, "steward.assign.cm_only"
+			if p.internalCM {
+				rule = sc.rule
+				if rule == "steward.assign" {
+					eff = policy.Allow
+				}
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "steward", sc.name, "-", "-", string(policy.AssignSteward)},
+				actor:  p.actor, action: policy.AssignSteward, target: policy.Target{Space: sc.space, Subject: sc.subject},
+				effect: eff, rule: rule,
+			})
+		}
 	}
 	return cs
 }
@@ -279,7 +347,12 @@ func matrix() []combo {
 // visible reports whether others would see the action, so that an actor in
 // co-pilot needs their mentor's approval for it.
 func visible(act policy.Action) bool {
-	return act == policy.CreatePost || act == policy.CreateReply || act == policy.React || act == policy.DecideJoin
+	switch act {
+	case policy.CreatePost, policy.CreateReply, policy.React, policy.DecideJoin,
+		policy.ModeratePost, policy.PinPost, policy.SchedulePost, policy.SetWelcome, policy.Invite, policy.RemoveMember:
+		return true
+	}
+	return false
 }
 
 // expectSpace is the expected outcome of an action on a space.
@@ -304,12 +377,19 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 	switch {
 	case p.external:
 		return policy.Deny, "team.external"
-	case act == policy.JoinSpace || act == policy.DecideJoin || act == policy.AcceptCharter:
+	case act == policy.JoinSpace || act == policy.DecideJoin || act == policy.AcceptCharter ||
+		act == policy.Invite || act == policy.RemoveMember || act == policy.ConfigureJoin:
 		// Membership of a team space, charter included, follows the
-		// directory.
+		// directory: nobody invites, removes or changes how one joins.
 		return policy.Deny, "team.join.directory"
 	case rel == relNone:
 		return policy.Deny, "team.outsider"
+	case act == policy.PinPost || act == policy.SchedulePost || act == policy.SetWelcome || act == policy.ModeratePost:
+		// The manager animates the team space; members take part.
+		if p.name == "manager" {
+			return policy.Allow, "team.manager.animates"
+		}
+		return policy.Deny, "team.manager_only"
 	case act == policy.EditCharter && p.name != "manager":
 		return policy.Deny, "charter.editors_only"
 	case act == policy.EditCharter:
@@ -359,6 +439,31 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 		if !belongs && p.internalCM {
 			return policy.Allow, "community.cm_oversight"
 		}
+	case policy.ConfigureJoin:
+		// How one joins is governance: internal stewards and the CM.
+		if !p.external && (rel == relSteward || p.internalCM) {
+			return policy.Allow, "community.join.configure"
+		}
+		return policy.Deny, "community.join.configure_editors"
+	case policy.ModeratePost, policy.RemoveMember:
+		// Stewards moderate; the CM may step in anywhere.
+		if rel == relSteward || p.internalCM {
+			return policy.Allow, "moderation.moderate"
+		}
+		return policy.Deny, "moderation.stewards_only"
+	case policy.PinPost, policy.SchedulePost, policy.SetWelcome, policy.Invite:
+		// Animation is the stewards' job, not the CM's.
+		if rel == relSteward {
+			return policy.Allow, "animation.steward"
+		}
+		return policy.Deny, "animation.stewards_only"
+	case policy.FlagPost:
+		// Anyone who belongs flags, even with an outdated charter: a flag
+		// adds nothing to the conversation.
+		if belongs {
+			return policy.Allow, "moderation.flag"
+		}
+		return policy.Deny, "community.non_member"
 	}
 	if belongs {
 		return policy.Allow, "community.member"
@@ -407,7 +512,11 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 // every decision against the rulebook and its error.
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
-	if want := len(profiles) * (3*4*4*9 + 1*1*2*9 + 3*2 + 1 + 3 + 1); len(cs) != want {
+	n := len(spaceActions())
+	if n != 17 {
+		t.Fatalf("%d space actions, want 17: add the new action to the specification", n)
+	}
+	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -41,6 +41,24 @@ const (
 	RuleAuditGovernance       = "audit.governance"
 	RuleDirectoryInternal     = "directory.internal"
 	RuleDirectoryExternal     = "directory.external"
+	RuleTeamManagerAnimates   = "team.manager.animates"
+	RuleTeamManagerOnly       = "team.manager_only"
+	RuleJoinConfigure         = "community.join.configure"
+	RuleJoinConfigureEditors  = "community.join.configure_editors"
+	RuleModerate              = "moderation.moderate"
+	RuleModerateStewards      = "moderation.stewards_only"
+	RuleAnimate               = "animation.steward"
+	RuleAnimateStewards       = "animation.stewards_only"
+	RuleFlag                  = "moderation.flag"
+	RuleOnboardingConfirm     = "copilot.onboarding"
+	RuleOnboardingMentor      = "copilot.onboarding.mentor_only"
+	RuleCoPilotEnd            = "copilot.end"
+	RuleCoPilotEndCM          = "copilot.end.cm_only"
+	RuleCoPilotEndChecklist   = "copilot.end.checklist"
+	RuleStewardAssign         = "steward.assign"
+	RuleStewardAssignCM       = "steward.assign.cm_only"
+	RuleStewardCommunityOnly  = "steward.community_only"
+	RuleStewardSMMOnly        = "steward.smm_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -135,6 +153,60 @@ var Rules = []Rule{
 	{RuleDirectoryExternal,
 		"Un compte externe ne voit, parmi les personnes, que les membres de ses espaces.",
 		"An external account sees, of people, only the members of its own spaces."},
+	{RuleTeamManagerAnimates,
+		"Le manager anime l'espace de son équipe : il épingle, programme, accueille et modère.",
+		"The manager animates their team's space: they pin, schedule, welcome and moderate."},
+	{RuleTeamManagerOnly,
+		"Dans un espace d'équipe, seul le manager de l'équipe épingle, programme, accueille et modère.",
+		"In a team space, only the team's manager pins, schedules, welcomes and moderates."},
+	{RuleJoinConfigure,
+		"Les animateurs internes d'une communauté et le community manager fixent sa règle d'adhésion (ouverte, sur critères d'annuaire, sur demande).",
+		"The internal stewards of a community and the community manager set its join policy (open, on directory criteria, on request)."},
+	{RuleJoinConfigureEditors,
+		"Seuls les animateurs internes et le community manager changent la règle d'adhésion d'une communauté.",
+		"Only the internal stewards and the community manager change a community's join policy."},
+	{RuleModerate,
+		"Les animateurs d'une communauté modèrent : ils masquent un message en citant la règle enfreinte, traitent les signalements et retirent un membre avec une raison ; le community manager peut intervenir partout.",
+		"The stewards of a community moderate: they hide a post citing the rule it breaks, handle flags and remove a member with a reason; the community manager may step in anywhere."},
+	{RuleModerateStewards,
+		"Seuls les animateurs de la communauté et le community manager modèrent et retirent des membres.",
+		"Only the stewards of the community and the community manager moderate and remove members."},
+	{RuleAnimate,
+		"Les animateurs d'une communauté l'animent : ils invitent, accueillent les nouveaux membres, épinglent et programment des messages.",
+		"The stewards of a community animate it: they invite people, welcome new members, pin threads and schedule posts."},
+	{RuleAnimateStewards,
+		"Seuls les animateurs de la communauté invitent, accueillent, épinglent et programment.",
+		"Only the stewards of the community invite, welcome, pin and schedule."},
+	{RuleFlag,
+		"Les membres signalent aux animateurs un message qui leur semble enfreindre la charte ; le signalement va dans la file de modération de l'espace.",
+		"Members flag to the stewards a post that seems to break the charter; the flag goes to the space's moderation queue."},
+	{RuleOnboardingConfirm,
+		"Le mentor interne d'un social media manager en doubles commandes, ou le community manager, valide chaque étape de son intégration.",
+		"The internal mentor of a social media manager in co-pilot, or the community manager, confirms each step of their onboarding."},
+	{RuleOnboardingMentor,
+		"Seuls le mentor interne et le community manager valident l'intégration d'un social media manager en doubles commandes.",
+		"Only the internal mentor and the community manager confirm the onboarding of a social media manager in co-pilot."},
+	{RuleCoPilotEnd,
+		"Le community manager met fin à la période de doubles commandes une fois l'intégration complète : les actions du social media manager deviennent visibles sans attendre.",
+		"The community manager ends the co-pilot period once onboarding is complete: the social media manager's actions become visible without waiting."},
+	{RuleCoPilotEndCM,
+		"Seul le community manager met fin à une période de doubles commandes.",
+		"Only the community manager ends a co-pilot period."},
+	{RuleCoPilotEndChecklist,
+		"La période de doubles commandes ne se termine qu'une fois la liste d'intégration complète : codes et valeurs de l'entreprise, charte, voies d'escalade.",
+		"The co-pilot period ends only once the onboarding checklist is complete: the company's codes and values, the charter, the escalation paths."},
+	{RuleStewardAssign,
+		"Le community manager confie l'animation d'une communauté à des social media managers.",
+		"The community manager assigns social media managers as stewards of a community."},
+	{RuleStewardAssignCM,
+		"Seul le community manager désigne les animateurs des communautés.",
+		"Only the community manager assigns the stewards of communities."},
+	{RuleStewardCommunityOnly,
+		"Un espace d'équipe n'a pas d'animateur : son manager le tient.",
+		"A team space has no steward: its manager runs it."},
+	{RuleStewardSMMOnly,
+		"Seul un social media manager peut être désigné animateur d'une communauté.",
+		"Only a social media manager can be assigned as a steward of a community."},
 }
 
 var byID = func() map[string]Rule {

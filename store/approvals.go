@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"relais"
@@ -17,15 +19,40 @@ func requestApproval(t *tx, kind string, postID, replyID, spaceID, authorID int6
 	return err
 }
 
+// requestActionApproval files the approval request for a steward's visible
+// action that waits for their mentor, in the transaction that prepared it.
+func requestActionApproval(t *tx, kind relais.ApprovalKind, spaceID, requesterID, postID, targetID int64, payload relais.ActionPayload, at time.Time) (int64, error) {
+	b, err := jsonString(payload)
+	if err != nil {
+		return 0, err
+	}
+	return t.insert(`INSERT INTO approvals (kind, post_id, target_id, payload, space_id, requester_id, mentor_id, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, (SELECT mentor_id FROM users WHERE id = ?), 'pending', ?)`,
+		string(kind), nullID(postID), nullID(targetID), b, spaceID, requesterID, requesterID, millis(at))
+}
+
+// RequestActionApproval files, for a steward in co-pilot, a visible action
+// (hiding or restoring a post, pinning, a welcome message, removing a
+// member) for their mentor to approve; it takes effect on approval.
+func (s *Store) RequestActionApproval(ctx context.Context, kind relais.ApprovalKind, spaceID, requesterID, postID int64, payload relais.ActionPayload) (id int64, err error) {
+	err = s.write(ctx, func(t *tx) error {
+		id, err = requestActionApproval(t, kind, spaceID, requesterID, postID, payload.UserID, payload, time.Now())
+		return err
+	})
+	return id, err
+}
+
 const approvalColumns = `a.id, a.kind, COALESCE(a.post_id, 0), COALESCE(a.reply_id, 0), a.space_id, s.name,
-	COALESCE(p.title, ''), COALESCE(r.body, p.body, ''), a.requester_id, u.name, COALESCE(a.mentor_id, 0), a.status,
+	COALESCE(p.title, sp.title, ''), COALESCE(r.body, p.body, sp.body, ''), a.requester_id, u.name, COALESCE(a.mentor_id, 0), a.status,
 	a.reason, COALESCE(a.decided_by, 0), a.created_at, a.decided_at,
-	COALESCE(a.join_request_id, 0), COALESCE(ju.name, ''), COALESCE(a.join_approve, FALSE), a.join_reason`
+	COALESCE(a.join_request_id, 0), COALESCE(ju.name, ''), COALESCE(a.join_approve, FALSE), a.join_reason,
+	COALESCE(a.target_id, 0), a.payload`
 
 const approvalFrom = ` FROM approvals a
 	JOIN spaces s ON s.id = a.space_id
 	LEFT JOIN posts p ON p.id = a.post_id
 	LEFT JOIN replies r ON r.id = a.reply_id
+	LEFT JOIN scheduled_posts sp ON a.kind = 'post.schedule' AND sp.id = a.target_id
 	LEFT JOIN join_requests jr ON jr.id = a.join_request_id
 	LEFT JOIN users ju ON ju.id = jr.user_id
 	JOIN users u ON u.id = a.requester_id`
@@ -35,11 +62,22 @@ func scanApproval(sc interface{ Scan(...any) error }) (*relais.Approval, error) 
 	var status string
 	var created int64
 	var decided sql.NullInt64
-	err := sc.Scan(&a.ID, &a.Kind, &a.PostID, &a.ReplyID, &a.SpaceID, &a.SpaceName, &a.PostTitle, &a.Body,
+	var kind, payload string
+	err := sc.Scan(&a.ID, &kind, &a.PostID, &a.ReplyID, &a.SpaceID, &a.SpaceName, &a.PostTitle, &a.Body,
 		&a.RequesterID, &a.RequesterName, &a.MentorID, &status, &a.Reason, &a.DecidedBy, &created, &decided,
-		&a.JoinRequestID, &a.JoinUserName, &a.JoinApprove, &a.JoinReason)
+		&a.JoinRequestID, &a.JoinUserName, &a.JoinApprove, &a.JoinReason, &a.TargetID, &payload)
 	if err != nil {
 		return nil, err
+	}
+	a.Kind = relais.ApprovalKind(kind)
+	if payload != "" {
+		a.Action = &relais.ActionPayload{}
+		if err := json.Unmarshal([]byte(payload), a.Action); err != nil {
+			return nil, err
+		}
+		if a.Kind == relais.ApproveWelcome {
+			a.Body = a.Action.Welcome
+		}
 	}
 	a.Status, a.CreatedAt = relais.ApprovalStatus(status), fromMillis(created)
 	if decided.Valid {
@@ -114,13 +152,14 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 		status, content = relais.ApprovalApproved, relais.StatusPublished
 	}
 	return s.write(ctx, func(t *tx) error {
-		var kind string
-		var postID, replyID, joinID sql.NullInt64
+		var kind, payload string
+		var postID, replyID, joinID, targetID sql.NullInt64
 		var spaceID, requesterID int64
 		var joinApprove sql.NullBool
 		var current, joinReason string
-		err := t.queryRow(`SELECT kind, post_id, reply_id, join_request_id, join_approve, join_reason, space_id, requester_id, status
-			FROM approvals WHERE id = ?`, id).Scan(&kind, &postID, &replyID, &joinID, &joinApprove, &joinReason, &spaceID, &requesterID, &current)
+		err := t.queryRow(`SELECT kind, post_id, reply_id, join_request_id, join_approve, join_reason, space_id, requester_id, status,
+			target_id, payload FROM approvals WHERE id = ?`, id).Scan(&kind, &postID, &replyID, &joinID, &joinApprove, &joinReason,
+			&spaceID, &requesterID, &current, &targetID, &payload)
 		if err == sql.ErrNoRows {
 			return notFound("Approval")
 		} else if err != nil {
@@ -139,30 +178,75 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			return &relais.Error{Code: relais.ECONFLICT, Message: "This request was already " + current + ".",
 				MessageFR: "Cette demande a déjà été " + map[string]string{"approved": "approuvée", "rejected": "refusée"}[current] + "."}
 		}
-		action := relais.AuditApprovalRejected
+		action, told := relais.AuditApprovalRejected, relais.NotifyApprovalRejected
 		if approve {
-			action = relais.AuditApprovalApproved
+			action, told = relais.AuditApprovalApproved, relais.NotifyApprovalApproved
 		}
 		if err := audit(t, deciderID, action, "approval", id, spaceID, reason); err != nil {
 			return err
 		}
-		switch kind {
-		case "join":
+		if err := notify(t, requesterID, relais.Notification{Kind: told, SpaceID: spaceID, PostID: postID.Int64,
+			ActorID: deciderID, SubjectID: id, Detail: reason}); err != nil {
+			return err
+		}
+		var p relais.ActionPayload
+		if payload != "" {
+			if err := json.Unmarshal([]byte(payload), &p); err != nil {
+				return err
+			}
+		}
+		// The action takes effect now, in the steward's name.
+		switch relais.ApprovalKind(kind) {
+		case relais.ApproveJoin:
 			if !approve {
 				return nil // the request to join stays pending for another decision
 			}
-			// The steward's decision takes effect, in their name.
 			return decideMembershipRequest(t, joinID.Int64, requesterID, joinApprove.Bool, joinReason)
-		case "post":
+		case relais.ApprovePost:
 			_, err = t.exec("UPDATE posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), postID.Int64)
 			return err
-		}
-		if _, err = t.exec("UPDATE replies SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), replyID.Int64); err != nil {
+		case relais.ApproveReply:
+			if _, err = t.exec("UPDATE replies SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), replyID.Int64); err != nil {
+				return err
+			}
+			if approve {
+				_, err = t.exec("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?", postID.Int64)
+			}
 			return err
+		case relais.ApproveSchedule:
+			next := relais.ScheduleRejected
+			if approve {
+				next = relais.ScheduleWaiting
+			}
+			_, err = t.exec("UPDATE scheduled_posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(next), targetID.Int64)
+			if err == nil && approve {
+				err = audit(t, requesterID, relais.AuditPostScheduled, "scheduled_post", targetID.Int64, spaceID, p.Title)
+			}
+			return err
+		case relais.ApproveInvite:
+			if !approve {
+				_, err = t.exec("UPDATE invitations SET status = 'rejected', decided_at = ? WHERE id = ? AND status = 'pending_approval'",
+					millis(time.Now()), targetID.Int64)
+				return err
+			}
+			return sendInvitation(t, targetID.Int64)
 		}
-		if approve {
-			_, err = t.exec("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?", postID.Int64)
+		if !approve {
+			return nil
 		}
-		return err
+		switch relais.ApprovalKind(kind) {
+		case relais.ApproveModerate:
+			if p.Op == "restore" {
+				return restorePost(t, postID.Int64, requesterID)
+			}
+			return hidePost(t, postID.Int64, requesterID, p.Rule, p.Reason)
+		case relais.ApprovePin:
+			return pinPost(t, postID.Int64, requesterID, p.Pin)
+		case relais.ApproveWelcome:
+			return setWelcome(t, spaceID, requesterID, p.Welcome)
+		case relais.ApproveRemove:
+			return removeMember(t, spaceID, p.UserID, requesterID, p.Reason)
+		}
+		return fmt.Errorf("store: approval %d of unknown kind %q", id, kind)
 	})
 }

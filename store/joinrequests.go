@@ -124,11 +124,22 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 		WHERE join_request_id = ? AND status = 'pending'`, decidedMeanwhile, nullID(deciderID), now, id); err != nil {
 		return err
 	}
+	kind := relais.NotifyJoinRefused
 	if approve {
-		if _, err := t.exec(`INSERT INTO memberships (space_id, user_id, charter_version, joined_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, spaceID, userID, version, now); err != nil {
+		kind = relais.NotifyJoinApproved
+		res, err := t.exec(`INSERT INTO memberships (space_id, user_id, charter_version, joined_at, source) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, spaceID, userID, version, now, relais.SourceRequest)
+		if err != nil {
 			return err
 		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			if err := welcome(t, spaceID, userID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := notify(t, userID, relais.Notification{Kind: kind, SpaceID: spaceID, ActorID: deciderID, SubjectID: id, Detail: reason}); err != nil {
+		return err
 	}
 	return audit(t, deciderID, action, "join_request", id, spaceID, reason)
 }

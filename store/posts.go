@@ -29,15 +29,42 @@ func (s *Store) CreatePost(ctx context.Context, p *relais.Post) error {
 	})
 }
 
-const postColumns = `p.id, p.space_id, p.author_id, u.name, p.kind, p.title, p.body, p.status, p.reply_count, p.created_at`
+const postColumns = `p.id, p.space_id, p.author_id, u.name, p.kind, p.title, p.body, p.status, p.reply_count, p.created_at,
+	p.pinned_at IS NOT NULL, p.moderation_rule, p.moderation_reason`
 
 func scanPost(sc interface{ Scan(...any) error }) (*relais.Post, error) {
 	p := &relais.Post{}
 	var kind, status string
 	var created int64
-	err := sc.Scan(&p.ID, &p.SpaceID, &p.AuthorID, &p.AuthorName, &kind, &p.Title, &p.Body, &status, &p.ReplyCount, &created)
+	err := sc.Scan(&p.ID, &p.SpaceID, &p.AuthorID, &p.AuthorName, &kind, &p.Title, &p.Body, &status, &p.ReplyCount, &created,
+		&p.Pinned, &p.ModerationRule, &p.ModerationReason)
 	p.Kind, p.Status, p.CreatedAt = relais.PostKind(kind), relais.PostStatus(status), fromMillis(created)
+	if p.Status != relais.StatusHidden {
+		// What a moderator wrote concerns a hidden post only.
+		p.ModerationRule, p.ModerationReason = "", ""
+	}
 	return p, err
+}
+
+// posts runs a query of postColumns and returns its posts.
+func (s *Store) posts(ctx context.Context, q string, args ...any) ([]*relais.Post, error) {
+	ps := []*relais.Post{}
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPost(rows)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, p)
+		}
+		return rows.Err()
+	})
+	return ps, err
 }
 
 // PostByID returns a post whatever its status; the services decide who sees it.
@@ -67,29 +94,13 @@ func (s *Store) Posts(ctx context.Context, f PostFilter) ([]*relais.Post, error)
 		f.Limit = 20
 	}
 	q := "SELECT " + postColumns + ` FROM posts p JOIN users u ON u.id = p.author_id
-		WHERE p.space_id = ? AND (p.status = 'published' OR (p.status = 'pending_approval' AND p.author_id = ?))`
+		WHERE p.space_id = ? AND (p.status = 'published' OR (p.status IN ('pending_approval', 'hidden') AND p.author_id = ?))`
 	args := []any{f.SpaceID, f.ViewerID}
 	if f.BeforeID > 0 {
 		q, args = q+" AND p.id < ?", append(args, f.BeforeID)
 	}
 	q, args = q+" ORDER BY p.id DESC LIMIT ?", append(args, f.Limit)
-	var ps []*relais.Post
-	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPost(rows)
-			if err != nil {
-				return err
-			}
-			ps = append(ps, p)
-		}
-		return rows.Err()
-	})
-	return ps, err
+	return s.posts(ctx, q, args...)
 }
 
 // CreateReply adds a reply to a post and indexes it.

@@ -248,17 +248,10 @@ func (s *Store) Relations(ctx context.Context, userID int64) (map[int64]Relation
 }
 
 // Join records that a user joined a space after accepting a charter
-// version. Joining twice is a conflict.
+// version, and sends them the space's welcome message. Joining twice is a
+// conflict.
 func (s *Store) Join(ctx context.Context, m *relais.Membership) error {
-	stamp(&m.JoinedAt)
-	return s.write(ctx, func(t *tx) error {
-		_, err := t.exec("INSERT INTO memberships (space_id, user_id, charter_version, joined_at) VALUES (?, ?, ?, ?)",
-			m.SpaceID, m.UserID, m.CharterVersion, millis(m.JoinedAt))
-		if relais.ErrorCode(t.d.translate(err)) == relais.ECONFLICT {
-			return &relais.Error{Code: relais.ECONFLICT, Message: "You are already a member of this space.", MessageFR: "Vous êtes déjà membre de cet espace."}
-		}
-		return err
-	})
+	return s.write(ctx, func(t *tx) error { return join(t, m) })
 }
 
 // RequestToJoin records a pending request to join a space. A second

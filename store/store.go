@@ -348,4 +348,9 @@ var frNotFound = map[string]string{
 	"Session":  "Session introuvable.",
 	"Request":  "Demande introuvable.",
 	"Approval": "Demande d'approbation introuvable.",
+
+	"Invitation":   "Invitation introuvable.",
+	"Scheduled":    "Message programmé introuvable.",
+	"Member":       "Membre introuvable.",
+	"Notification": "Notification introuvable.",
 }

@@ -654,6 +654,7 @@ func TestPosts(t *testing.T) {
 		ctx := t.Context()
 		alice := newUser(t, s, "alice")
 		bob := newUser(t, s, "bob")
+		carol := newUser(t, s, "carol")
 		sp := newCommunity(t, s, "Forum", relais.JoinOpen)
 		other := newCommunity(t, s, "Elsewhere", relais.JoinOpen)
 
@@ -681,7 +682,7 @@ func TestPosts(t *testing.T) {
 			ids = append(ids, newPost(t, s, sp.ID, alice.ID, relais.StatusPublished, "Post", string(rune('a'+i))).ID)
 		}
 		pending := newPost(t, s, sp.ID, bob.ID, relais.StatusPendingApproval, "Pending", "waits for approval")
-		newPost(t, s, sp.ID, alice.ID, relais.StatusHidden, "Hidden", "hidden by a steward")
+		hidden := newPost(t, s, sp.ID, carol.ID, relais.StatusHidden, "Hidden", "hidden by a steward")
 		newPost(t, s, other.ID, alice.ID, relais.StatusPublished, "Other", "another space")
 		published := slices.Clone(ids)
 		slices.Reverse(published) // newest first
@@ -697,7 +698,8 @@ func TestPosts(t *testing.T) {
 			{"last page", store.PostFilter{BeforeID: published[4], Limit: 2}, published[5:]},
 			{"before the oldest", store.PostFilter{BeforeID: first.ID}, nil},
 			{"pending post seen by its author", store.PostFilter{ViewerID: bob.ID}, append([]int64{pending.ID}, published...)},
-			{"pending post hidden from others", store.PostFilter{ViewerID: alice.ID}, published},
+			{"pending and hidden posts kept from others", store.PostFilter{ViewerID: alice.ID}, published},
+			{"hidden post seen by its author alone", store.PostFilter{ViewerID: carol.ID}, append([]int64{hidden.ID}, published...)},
 		}
 		for _, tt := range tests {
 			tt.filter.SpaceID = sp.ID

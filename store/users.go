@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"relais"
 )
@@ -107,9 +108,45 @@ func rolesText(rs []relais.Role) string {
 // SetCoPilot places a user in (or out of) the co-pilot period with a mentor.
 func (s *Store) SetCoPilot(ctx context.Context, userID int64, on bool, mentorID int64) error {
 	return s.write(ctx, func(t *tx) error {
-		_, err := t.exec("UPDATE users SET co_pilot = ?, mentor_id = ? WHERE id = ?", on, nullID(mentorID), userID)
-		return err
+		return setCoPilot(t, userID, on, mentorID)
 	})
+}
+
+func setCoPilot(t *tx, userID int64, on bool, mentorID int64) error {
+	var was bool
+	if err := t.queryRow("SELECT co_pilot FROM users WHERE id = ?", userID).Scan(&was); err == sql.ErrNoRows {
+		return notFound("User")
+	} else if err != nil {
+		return err
+	}
+	var since any
+	if on {
+		since = millis(time.Now())
+	}
+	q := "UPDATE users SET co_pilot = ?, mentor_id = ?, copilot_since = ? WHERE id = ?"
+	if on && was {
+		// A new mentor: the period and its onboarding go on.
+		q = "UPDATE users SET co_pilot = ?, mentor_id = ?, copilot_since = COALESCE(copilot_since, ?) WHERE id = ?"
+	}
+	res, err := t.exec(q, on, nullID(mentorID), since, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("User")
+	}
+	if !on {
+		return nil
+	}
+	// A new period starts its onboarding afresh; what waits goes to the
+	// new mentor.
+	if !was {
+		if _, err = t.exec("DELETE FROM onboarding_steps WHERE user_id = ?", userID); err != nil {
+			return err
+		}
+	}
+	_, err = t.exec("UPDATE approvals SET mentor_id = ? WHERE requester_id = ? AND status = 'pending'", nullID(mentorID), userID)
+	return err
 }
 
 const userColumns = `u.id, u.login, u.name, u.email, u.employment, COALESCE(u.unit_id, 0), u.site, u.job_family,

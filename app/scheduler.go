@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// RunScheduler publishes scheduled posts when they are due until ctx ends.
+// It checks every interval, and at once when a post is scheduled on this
+// node. Several nodes may run it on one PostgreSQL database: each post
+// appears exactly once. Posts that fell due while no node ran appear at
+// start.
+func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Second
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.PublishDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduler: publishing due posts", "err", err)
+		} else if n > 0 {
+			s.Log.Info("scheduler: published scheduled posts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake():
+		}
+	}
+}
+
+// wake returns the channel that wakes the scheduler.
+func (s *Service) wake() chan struct{} {
+	s.wakeOnce.Do(func() { s.wakeCh = make(chan struct{}, 1) })
+	return s.wakeCh
+}
+
+// wakeScheduler asks the scheduler to look for due posts now.
+func (s *Service) wakeScheduler() {
+	select {
+	case s.wake() <- struct{}{}:
+	default:
+	}
+}
