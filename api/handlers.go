@@ -190,11 +190,11 @@ func (s *Server) posts(w http.ResponseWriter, r *http.Request, u *relais.User) e
 	if err != nil {
 		return err
 	}
-	out := []postView{}
-	for _, p := range ps {
-		out = append(out, newPostView(p))
+	pinned, err := s.App.PinnedPosts(r.Context(), u, id)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"posts": out})
+	writeJSON(w, http.StatusOK, map[string]any{"posts": newPostViews(ps), "pinned": newPostViews(pinned)})
 	return nil
 }
 

@@ -100,6 +100,15 @@ func newSpaceView(v *app.SpaceView, lg string) spaceView {
 			"decide_join":    newDecisionView(v.Can.DecideJoin, lg),
 			"edit_charter":   newDecisionView(v.Can.EditCharter, lg),
 			"accept_charter": newDecisionView(v.Can.AcceptCharter, lg),
+
+			"flag":           newDecisionView(v.Can.Flag, lg),
+			"moderate":       newDecisionView(v.Can.Moderate, lg),
+			"pin":            newDecisionView(v.Can.Pin, lg),
+			"schedule":       newDecisionView(v.Can.Schedule, lg),
+			"welcome":        newDecisionView(v.Can.Welcome, lg),
+			"invite":         newDecisionView(v.Can.Invite, lg),
+			"remove_member":  newDecisionView(v.Can.RemoveMember, lg),
+			"configure_join": newDecisionView(v.Can.ConfigureJoin, lg),
 		}}
 }
 
@@ -114,11 +123,24 @@ type postView struct {
 	Status     relais.PostStatus `json:"status"`
 	ReplyCount int               `json:"reply_count"`
 	CreatedAt  time.Time         `json:"created_at"`
+	Pinned     bool              `json:"pinned"`
+	// For a hidden post, shown to its author alone.
+	ModerationRule   string `json:"moderation_rule,omitempty"`
+	ModerationReason string `json:"moderation_reason,omitempty"`
 }
 
 func newPostView(p *relais.Post) postView {
 	return postView{ID: p.ID, SpaceID: p.SpaceID, AuthorID: p.AuthorID, AuthorName: p.AuthorName, Kind: p.Kind,
-		Title: p.Title, Body: p.Body, Status: p.Status, ReplyCount: p.ReplyCount, CreatedAt: p.CreatedAt}
+		Title: p.Title, Body: p.Body, Status: p.Status, ReplyCount: p.ReplyCount, CreatedAt: p.CreatedAt,
+		Pinned: p.Pinned, ModerationRule: p.ModerationRule, ModerationReason: p.ModerationReason}
+}
+
+func newPostViews(ps []*relais.Post) []postView {
+	out := []postView{}
+	for _, p := range ps {
+		out = append(out, newPostView(p))
+	}
+	return out
 }
 
 type replyView struct {
@@ -155,8 +177,11 @@ type threadView struct {
 func newThreadView(t *app.Thread, lg string) threadView {
 	v := threadView{postView: newPostView(t.Post), Reactions: t.Reactions[0], Replies: []replyView{},
 		Permissions: map[string]decisionView{
-			"reply": newDecisionView(t.Space.Can.Reply, lg),
-			"react": newDecisionView(t.Space.Can.React, lg),
+			"reply":    newDecisionView(t.Space.Can.Reply, lg),
+			"react":    newDecisionView(t.Space.Can.React, lg),
+			"flag":     newDecisionView(t.Space.Can.Flag, lg),
+			"moderate": newDecisionView(t.Space.Can.Moderate, lg),
+			"pin":      newDecisionView(t.Space.Can.Pin, lg),
 		}}
 	if v.Reactions == nil {
 		v.Reactions = []relais.ReactionCount{}

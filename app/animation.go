@@ -606,3 +606,15 @@ func (s *Service) AssignSteward(ctx context.Context, u *relais.User, spaceID int
 	s.publish(events.StewardChanged, spaceID, u.ID, subject.ID)
 	return nil
 }
+
+// WithdrawSteward withdraws a steward from a community.
+func (s *Service) WithdrawSteward(ctx context.Context, u *relais.User, spaceID, userID int64) error {
+	if d := policy.Decide(policy.ActorOf(u), policy.AssignSteward, policy.Target{}); d.Rule.ID == policy.RuleStewardAssignCM {
+		return d.Err()
+	}
+	subject, err := s.Store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.AssignSteward(ctx, u, spaceID, subject.Login, false)
+}

@@ -59,6 +59,22 @@ type Permissions struct {
 	// charter, and accepting the current one.
 	EditCharter   policy.Decision `json:"-"`
 	AcceptCharter policy.Decision `json:"-"`
+	// The animation of the space.
+	Flag          policy.Decision `json:"-"`
+	Moderate      policy.Decision `json:"-"`
+	Pin           policy.Decision `json:"-"`
+	Schedule      policy.Decision `json:"-"`
+	Welcome       policy.Decision `json:"-"`
+	Invite        policy.Decision `json:"-"`
+	RemoveMember  policy.Decision `json:"-"`
+	ConfigureJoin policy.Decision `json:"-"`
+}
+
+// Animates reports whether the actor has any part in animating the space,
+// so that a page offers its steward console.
+func (p Permissions) Animates() bool {
+	return p.DecideJoin.Allowed() || p.Moderate.Allowed() || p.Pin.Allowed() || p.Schedule.Allowed() ||
+		p.Welcome.Allowed() || p.Invite.Allowed() || p.RemoveMember.Allowed() || p.ConfigureJoin.Allowed()
 }
 
 func permissions(a policy.Actor, t policy.Target) Permissions {
@@ -73,6 +89,15 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		DecideJoin:    policy.Decide(a, policy.DecideJoin, t),
 		EditCharter:   policy.Decide(a, policy.EditCharter, t),
 		AcceptCharter: policy.Decide(a, policy.AcceptCharter, t),
+
+		Flag:          policy.Decide(a, policy.FlagPost, t),
+		Moderate:      policy.Decide(a, policy.ModeratePost, t),
+		Pin:           policy.Decide(a, policy.PinPost, t),
+		Schedule:      policy.Decide(a, policy.SchedulePost, t),
+		Welcome:       policy.Decide(a, policy.SetWelcome, t),
+		Invite:        policy.Decide(a, policy.Invite, t),
+		RemoveMember:  policy.Decide(a, policy.RemoveMember, t),
+		ConfigureJoin: policy.Decide(a, policy.ConfigureJoin, t),
 	}
 }
 

@@ -262,6 +262,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	svc := app.New(st, events.NewLocal(), log)
+	// Scheduled posts appear on time, including those that fell due while
+	// the server was stopped.
+	schedCtx, stopScheduler := context.WithCancel(ctx)
+	defer stopScheduler()
+	go svc.RunScheduler(schedCtx, time.Second)
 	srv := server.NewHTTPServer(cfg.Addr, server.Handler(svc, log, server.Options{Secure: cfg.SecureCookies}))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
