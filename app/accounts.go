@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,7 +165,39 @@ func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64
 		return nil, err
 	}
 	s.publish(events.RolesChanged, 0, actor.ID, userID)
+	if err := s.startFirstCoPilot(ctx, actor, subject, clean); err != nil {
+		return nil, err
+	}
 	return s.Store.UserByID(ctx, userID)
+}
+
+// startFirstCoPilot places an external account that becomes a social media
+// manager for the first time in a co-pilot period: none of its actions is
+// visible before an internal mentor approves it. The community manager who
+// grants the role mentors it until they appoint someone else; when an
+// administrator grants it, the period starts without a mentor and what
+// waits goes to the mentor the community manager appoints.
+func (s *Service) startFirstCoPilot(ctx context.Context, actor, subject *relais.User, roles []relais.Role) error {
+	if subject.Employment == relais.Internal || subject.CoPilot || subject.HasRole(relais.RoleSocialMediaManager) ||
+		!slices.Contains(roles, relais.RoleSocialMediaManager) {
+		return nil
+	}
+	o, err := s.Store.Onboarding(ctx, subject.ID)
+	if err != nil {
+		return err
+	}
+	if o.CoPilotSince != nil {
+		return nil // a period already ended: the community manager decided
+	}
+	var mentorID int64
+	if actor.Employment == relais.Internal && actor.HasRole(relais.RoleCommunityManager) {
+		mentorID = actor.ID
+	}
+	if err := s.Store.StartCoPilot(ctx, subject.ID, mentorID, actor.ID); err != nil {
+		return err
+	}
+	s.publish(events.CoPilotStarted, 0, actor.ID, subject.ID)
+	return nil
 }
 
 // RevokeToken revokes the API token of u (signing out of the API).

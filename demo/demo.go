@@ -143,10 +143,27 @@ func Load(ctx context.Context, st *store.Store, password string) error {
 		login string
 	}{{innovation, "paul"}, {innovation, "victor"}, {innovation, "marc"}, {clients, "xavier"}, {clients, "samir"}, {clients, "nadia"}} {
 		if l.err == nil {
-			l.err = st.Join(ctx, &relais.Membership{SpaceID: m.space, UserID: l.users[m.login].ID, CharterVersion: 1, JoinedAt: l.now.Add(-60 * 24 * time.Hour)})
+			source := relais.SourceOpen
+			if m.space == clients {
+				source = relais.SourceRequest
+			}
+			l.err = st.Join(ctx, &relais.Membership{SpaceID: m.space, UserID: l.users[m.login].ID, CharterVersion: 1,
+				JoinedAt: l.now.Add(-60 * 24 * time.Hour), Source: source})
 		}
 	}
 
+	// Set after the demo members joined, so that only newcomers receive them.
+	for _, w := range []struct {
+		space int64
+		text  string
+	}{
+		{innovation, "Bienvenue dans « Innovation Produits » ! Présentez-vous en une ligne, puis partagez le premier irritant client que vous aimeriez voir disparaître."},
+		{clients, "Bienvenue chez « Clients Pro » ! Posez vos questions d'usage : nos experts répondent sous 48 heures ouvrées. Pour une réclamation, passez par votre service client."},
+	} {
+		if l.err == nil {
+			l.err = st.SetWelcome(ctx, w.space, l.users["claire"].ID, w.text)
+		}
+	}
 	l.threads(supportSpace, ventesSpace, innovation, clients)
 	return l.err
 }
