@@ -144,6 +144,14 @@ const (
 	NotifyApprovalApproved = "approval.approved"
 	NotifyApprovalRejected = "approval.rejected"
 	NotifyCoPilotEnded     = "copilot.ended"
+	// Signals, escalations and reports.
+	NotifySignalRaised       = "signal.raised"
+	NotifySignalDecided      = "signal.decided"
+	NotifySignalStale        = "signal.stale"
+	NotifySignalSuggested    = "signal.suggested"
+	NotifyEscalation         = "escalation.raised"
+	NotifyEscalationResolved = "escalation.resolved"
+	NotifyReport             = "report.delivered"
 )
 
 // Onboarding items of a social media manager in co-pilot: all must be done

@@ -89,18 +89,43 @@ const (
 	// AssignSteward is making a social media manager a steward of a
 	// community, or withdrawing them.
 	AssignSteward Action = "steward.assign"
+
+	// From conversation to decision.
+
+	// RaiseSignal is routing a post or thread to whoever should decide: a
+	// named person or a business unit.
+	RaiseSignal Action = "signal.raise"
+	// SuggestSignal is a participant proposing a signal to the stewards.
+	SuggestSignal Action = "signal.suggest"
+	// Escalate is handing a difficult situation to the community manager
+	// or a named responsible person.
+	Escalate Action = "escalation.raise"
+	// ReadReport is reading a space's periodic report.
+	ReadReport Action = "report.read"
+	// DecideSignal is acknowledging, accepting, rejecting, planning or
+	// closing a signal one owns.
+	DecideSignal Action = "signal.decide"
+	// ResolveEscalation is resolving an escalation; with no escalation
+	// named, reading all of them.
+	ResolveEscalation Action = "escalation.resolve"
+	// ManageWebhooks is configuring outbound webhooks and reading their
+	// delivery log.
+	ManageWebhooks Action = "webhook.manage"
 )
 
 // Actions lists every action, in a stable order.
 var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
-	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward}
+	RaiseSignal, SuggestSignal, Escalate, ReadReport,
+	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
+	DecideSignal, ResolveEscalation, ManageWebhooks}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
 func (a Action) SpaceAction() bool {
 	switch a {
-	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward:
+	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
+		DecideSignal, ResolveEscalation, ManageWebhooks:
 		return false
 	}
 	return true
@@ -119,6 +144,10 @@ func (a Action) visible() bool {
 // Visible reports whether members would see the result of the action, so
 // that an actor in co-pilot needs their mentor's approval for it.
 func (a Action) Visible() bool { return a.visible() }
+
+// routes reports whether the action routes a situation out of the space,
+// to whoever decides: a signal or an escalation.
+func (a Action) routes() bool { return a == RaiseSignal || a == Escalate }
 
 // animates reports whether the action belongs to the day-to-day animation
 // of a space: what its stewards, or a team's manager, do.
@@ -178,6 +207,13 @@ type Target struct {
 	// For EndCoPilot: whether every item of Subject's onboarding checklist
 	// is done.
 	ChecklistDone bool
+
+	// Owner is true when the actor owns the signal (by name, or as head of
+	// the unit it is routed to) or is the escalation's assignee.
+	Owner bool
+	// Sponsor is true when the actor heads the unit that sponsors the
+	// space.
+	Sponsor bool
 }
 
 // Decision is the answer of the policy: an effect, the rule that produced it
@@ -244,6 +280,21 @@ func Decide(a Actor, act Action, t Target) Decision {
 		return decide(Allow, RuleCoPilotEnd)
 	case AssignSteward:
 		return decideSteward(a, t)
+	case DecideSignal:
+		if t.Owner {
+			return decide(Allow, RuleSignalOwner)
+		}
+		return decide(Deny, RuleSignalOwnerOnly)
+	case ResolveEscalation:
+		if t.Owner || (a.Employment == relais.Internal && a.Has(relais.RoleCommunityManager)) {
+			return decide(Allow, RuleEscalationResolve)
+		}
+		return decide(Deny, RuleEscalationAssignee)
+	case ManageWebhooks:
+		if a.Has(relais.RoleAdministrator) && a.Employment == relais.Internal {
+			return decide(Allow, RuleWebhookAdmin)
+		}
+		return decide(Deny, RuleWebhookAdminOnly)
 	}
 	if t.Space == nil {
 		panic("policy: " + string(act) + " needs a space")
@@ -274,6 +325,19 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleTeamManagerAnimates)
 		}
 		return decide(Deny, RuleTeamManagerOnly)
+	case act.routes():
+		// The manager routes what the team raises; members suggest.
+		if t.Manager {
+			return decide(Allow, RuleSignalRaise)
+		}
+		return decide(Deny, RuleSignalStewards)
+	case act == ReadReport:
+		if t.Manager {
+			return decide(Allow, RuleReportRead)
+		}
+		return decide(Deny, RuleReportReaders)
+	case act == SuggestSignal:
+		return decide(Allow, RuleSignalSuggest)
 	case act == EditCharter && !t.Manager:
 		return decide(Deny, RuleCharterEditors)
 	case act == EditCharter:
@@ -335,6 +399,21 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleFlag)
 		}
 		return decide(Deny, RuleCommunityNonMember)
+	case RaiseSignal, Escalate:
+		if t.Steward {
+			return decide(Allow, RuleSignalRaise)
+		}
+		return decide(Deny, RuleSignalStewards)
+	case SuggestSignal:
+		if member {
+			return decide(Allow, RuleSignalSuggest)
+		}
+		return decide(Deny, RuleCommunityNonMember)
+	case ReadReport:
+		if t.Steward || t.Sponsor || (a.Has(relais.RoleCommunityManager) && a.Employment == relais.Internal) {
+			return decide(Allow, RuleReportRead)
+		}
+		return decide(Deny, RuleReportReaders)
 	case ReadPosts:
 		if member {
 			return decide(Allow, RuleCommunityMember)

@@ -134,7 +134,8 @@ func relations(k relais.SpaceKind) []string {
 // accountActions are the actions whose target is an account or the
 // organization rather than a space.
 var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, policy.DecideApproval, policy.ViewAudit,
-	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward}
+	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward, policy.DecideSignal, policy.ResolveEscalation,
+	policy.ManageWebhooks}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -306,6 +307,49 @@ func matrix() []combo {
 				effect: eff, rule: rule,
 			})
 		}
+		// Signals are decided by their owner alone; escalations resolved by
+		// their assignee or the internal CM; webhooks managed by internal
+		// administrators.
+		for _, owner := range []bool{true, false} {
+			eff, rule := policy.Deny, "signal.owner_only"
+			if owner {
+				eff, rule = policy.Allow, "signal.owner_decides"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "signal", fmt.Sprintf("owner:%v", owner), "-", "-", string(policy.DecideSignal)},
+				actor:  p.actor, action: policy.DecideSignal, target: policy.Target{Owner: owner}, effect: eff, rule: rule,
+			})
+			eff, rule = policy.Deny, "escalation.assignee_only"
+			if owner || p.internalCM {
+				eff, rule = policy.Allow, "escalation.resolve"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "escalation", fmt.Sprintf("assignee:%v", owner), "-", "-", string(policy.ResolveEscalation)},
+				actor:  p.actor, action: policy.ResolveEscalation, target: policy.Target{Owner: owner}, effect: eff, rule: rule,
+			})
+		}
+		weff, wrule := policy.Deny, "webhook.admin_only"
+		if p.admin {
+			weff, wrule = policy.Allow, "webhook.admin"
+		}
+		cs = append(cs, combo{
+			fields: [6]string{p.name, "webhooks", "-", "-", "-", string(policy.ManageWebhooks)},
+			actor:  p.actor, action: policy.ManageWebhooks, effect: weff, rule: wrule,
+		})
+		// The sponsor of a community reads its reports, member or not;
+		// an external account never sees an internal community.
+		for _, aud := range []relais.Audience{relais.AudienceInternal, relais.AudienceMixed} {
+			eff, rule := policy.Allow, "report.read"
+			if p.external && aud == relais.AudienceInternal {
+				eff, rule = policy.Deny, "community.audience"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "community", string(aud), "sponsor", "-", string(policy.ReadReport)},
+				actor:  p.actor, action: policy.ReadReport,
+				target: policy.Target{Space: &relais.Space{Kind: relais.SpaceCommunity, Audience: aud, JoinPolicy: relais.JoinOpen}, Sponsor: true},
+				effect: eff, rule: rule,
+			})
+		}
 		// Assigning stewards: the internal community manager gives a
 		// community to a social media manager whom its audience admits.
 		smm := person(101, relais.Internal, false, relais.RoleSocialMediaManager)
@@ -390,6 +434,19 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 			return policy.Allow, "team.manager.animates"
 		}
 		return policy.Deny, "team.manager_only"
+	case act == policy.RaiseSignal || act == policy.Escalate:
+		// The manager routes what the team raises; members suggest.
+		if p.name == "manager" {
+			return policy.Allow, "signal.raise"
+		}
+		return policy.Deny, "signal.stewards_only"
+	case act == policy.ReadReport:
+		if p.name == "manager" {
+			return policy.Allow, "report.read"
+		}
+		return policy.Deny, "report.readers_only"
+	case act == policy.SuggestSignal:
+		return policy.Allow, "signal.suggest"
 	case act == policy.EditCharter && p.name != "manager":
 		return policy.Deny, "charter.editors_only"
 	case act == policy.EditCharter:
@@ -464,6 +521,23 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 			return policy.Allow, "moderation.flag"
 		}
 		return policy.Deny, "community.non_member"
+	case policy.RaiseSignal, policy.Escalate:
+		// Stewards route signals and escalate; participants cannot.
+		if rel == relSteward {
+			return policy.Allow, "signal.raise"
+		}
+		return policy.Deny, "signal.stewards_only"
+	case policy.SuggestSignal:
+		if belongs {
+			return policy.Allow, "signal.suggest"
+		}
+		return policy.Deny, "community.non_member"
+	case policy.ReadReport:
+		// Stewards, the CM and the sponsor (see the sponsor rows).
+		if rel == relSteward || p.internalCM {
+			return policy.Allow, "report.read"
+		}
+		return policy.Deny, "report.readers_only"
 	}
 	if belongs {
 		return policy.Allow, "community.member"
@@ -513,10 +587,10 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
 	n := len(spaceActions())
-	if n != 17 {
-		t.Fatalf("%d space actions, want 17: add the new action to the specification", n)
+	if n != 21 {
+		t.Fatalf("%d space actions, want 21: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -59,6 +59,17 @@ const (
 	RuleStewardAssignCM       = "steward.assign.cm_only"
 	RuleStewardCommunityOnly  = "steward.community_only"
 	RuleStewardSMMOnly        = "steward.smm_only"
+	RuleSignalRaise           = "signal.raise"
+	RuleSignalStewards        = "signal.stewards_only"
+	RuleSignalSuggest         = "signal.suggest"
+	RuleSignalOwner           = "signal.owner_decides"
+	RuleSignalOwnerOnly       = "signal.owner_only"
+	RuleEscalationResolve     = "escalation.resolve"
+	RuleEscalationAssignee    = "escalation.assignee_only"
+	RuleReportRead            = "report.read"
+	RuleReportReaders         = "report.readers_only"
+	RuleWebhookAdmin          = "webhook.admin"
+	RuleWebhookAdminOnly      = "webhook.admin_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -207,6 +218,39 @@ var Rules = []Rule{
 	{RuleStewardSMMOnly,
 		"Seul un social media manager peut être désigné animateur d'une communauté.",
 		"Only a social media manager can be assigned as a steward of a community."},
+	{RuleSignalRaise,
+		"Les animateurs d'une communauté, et le manager dans l'espace de son équipe, transmettent un signal à qui de droit (une personne ou une unité) et escaladent une situation difficile au community manager ou à un responsable nommé.",
+		"The stewards of a community, and a manager in their team's space, route a signal to whoever should decide (a person or a unit) and escalate a difficult situation to the community manager or a named responsible person."},
+	{RuleSignalStewards,
+		"Seuls les animateurs (et le manager dans l'espace de son équipe) transmettent des signaux et escaladent ; les participants suggèrent un signal ou signalent un message.",
+		"Only the stewards (and a manager in their team's space) route signals and escalate; participants suggest a signal or flag a post."},
+	{RuleSignalSuggest,
+		"Les participants suggèrent aux animateurs un signal à transmettre à qui de droit.",
+		"Participants suggest to the stewards a signal to route to whoever should decide."},
+	{RuleSignalOwner,
+		"Le destinataire d'un signal (la personne nommée, ou le responsable de l'unité) le prend en compte et décide ; sa décision est publiée dans le fil d'origine.",
+		"The owner of a signal (the named person, or the head of the unit) acknowledges it and decides; the decision is published in the originating thread."},
+	{RuleSignalOwnerOnly,
+		"Seul le destinataire d'un signal décide de sa suite.",
+		"Only the owner of a signal decides what follows."},
+	{RuleEscalationResolve,
+		"La personne à qui une situation est escaladée, et le community manager, la résolvent ; le community manager les voit toutes.",
+		"The person a situation is escalated to, and the community manager, resolve it; the community manager sees them all."},
+	{RuleEscalationAssignee,
+		"Seuls la personne désignée et le community manager résolvent une escalade.",
+		"Only the assigned person and the community manager resolve an escalation."},
+	{RuleReportRead,
+		"Les animateurs d'une communauté, le community manager et le sponsor lisent ses rapports ; le manager lit ceux de l'espace de son équipe.",
+		"The stewards of a community, the community manager and the sponsor read its reports; a manager reads those of their team's space."},
+	{RuleReportReaders,
+		"Seuls les animateurs, le community manager et le sponsor lisent les rapports d'une communauté.",
+		"Only the stewards, the community manager and the sponsor read a community's reports."},
+	{RuleWebhookAdmin,
+		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
+		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},
+	{RuleWebhookAdminOnly,
+		"Seuls les administrateurs configurent les webhooks.",
+		"Only administrators configure webhooks."},
 }
 
 var byID = func() map[string]Rule {

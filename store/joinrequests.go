@@ -105,6 +105,14 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 		status, action = relais.JoinApproved, relais.AuditJoinApproved
 	}
 	now := millis(time.Now())
+	// A decision that waited for a mentor on this request has no object
+	// any more: close it, so that it leaves the mentor's queue. It comes
+	// first: DecideApproval locks the approval, then the request, and
+	// taking them in the same order never deadlocks with it.
+	if _, err := t.exec(`UPDATE approvals SET status = 'rejected', reason = ?, decided_by = ?, decided_at = ?
+		WHERE join_request_id = ? AND status = 'pending'`, decidedMeanwhile, nullID(deciderID), now, id); err != nil {
+		return err
+	}
 	res, err := t.exec(`UPDATE join_requests SET status = ?, reason = ?, decided_by = ?, decided_at = ?
 		WHERE id = ? AND status = 'pending'`, string(status), reason, nullID(deciderID), now, id)
 	if err != nil {
@@ -117,12 +125,6 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 		}
 		return &relais.Error{Code: relais.ECONFLICT, Message: "This request to join was already " + current + ".",
 			MessageFR: "Cette demande d'adhésion a déjà été " + map[string]string{"approved": "approuvée", "refused": "refusée"}[current] + "."}
-	}
-	// A decision that waited for a mentor on this request has no object
-	// any more: close it, so that it leaves the mentor's queue.
-	if _, err := t.exec(`UPDATE approvals SET status = 'rejected', reason = ?, decided_by = ?, decided_at = ?
-		WHERE join_request_id = ? AND status = 'pending'`, decidedMeanwhile, nullID(deciderID), now, id); err != nil {
-		return err
 	}
 	kind := relais.NotifyJoinRefused
 	if approve {

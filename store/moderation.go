@@ -113,12 +113,19 @@ func pinPost(t *tx, postID, stewardID int64, pin bool) error {
 		return conflict("This thread is not pinned.", "Ce fil n'est pas épinglé.")
 	}
 	var at any
-	action := relais.AuditPostUnpinned
+	action, q := relais.AuditPostUnpinned, "UPDATE posts SET pinned_at = ? WHERE id = ? AND status = 'published' AND pinned_at IS NOT NULL"
 	if pin {
 		at, action = millis(time.Now()), relais.AuditPostPinned
+		q = "UPDATE posts SET pinned_at = ? WHERE id = ? AND status = 'published' AND pinned_at IS NULL"
 	}
-	if _, err := t.exec("UPDATE posts SET pinned_at = ? WHERE id = ?", at, postID); err != nil {
+	// The condition settles a race with another steward, who read the same
+	// state: only one of them pins (or unpins).
+	res, err := t.exec(q, at, postID)
+	if err != nil {
 		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return conflict("This thread was pinned or unpinned meanwhile.", "Ce fil vient d'être épinglé ou désépinglé.")
 	}
 	return audit(t, stewardID, action, "post", postID, spaceID, "")
 }
@@ -127,7 +134,7 @@ func pinPost(t *tx, postID, stewardID int64, pin bool) error {
 // recently pinned first.
 func (s *Store) PinnedPosts(ctx context.Context, spaceID int64) ([]*relais.Post, error) {
 	return s.posts(ctx, "SELECT "+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
-		WHERE p.space_id = ? AND p.pinned_at IS NOT NULL AND p.status = 'published' ORDER BY p.pinned_at DESC LIMIT 20`, spaceID)
+		WHERE p.space_id = ? AND p.pinned_at IS NOT NULL AND p.status = 'published' ORDER BY p.pinned_at DESC, p.id DESC LIMIT 20`, spaceID)
 }
 
 // FlagPost files a member's flag on a post in its space's moderation

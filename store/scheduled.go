@@ -100,6 +100,14 @@ func (s *Store) CancelScheduledPost(ctx context.Context, id, actorID int64) erro
 		} else if err != nil {
 			return err
 		}
+		// A cancelled post needs no mentor any more. The request is closed
+		// first: DecideApproval locks the request, then the post, and taking
+		// them in the same order never deadlocks with it.
+		if _, err := t.exec(`UPDATE approvals SET status = 'rejected', reason = ?, decided_by = ?, decided_at = ?
+			WHERE kind = ? AND target_id = ? AND status = 'pending'`, cancelledMeanwhile, actorID, millis(time.Now()),
+			string(relais.ApproveSchedule), id); err != nil {
+			return err
+		}
 		res, err := t.exec("UPDATE scheduled_posts SET status = 'cancelled' WHERE id = ? AND status IN ('scheduled', 'pending_approval')", id)
 		if err != nil {
 			return err
@@ -107,12 +115,6 @@ func (s *Store) CancelScheduledPost(ctx context.Context, id, actorID int64) erro
 		if n, _ := res.RowsAffected(); n == 0 {
 			return conflict("This post was already "+status+": it can no longer be cancelled.",
 				"Ce message n'est plus programmé : il ne peut plus être annulé.")
-		}
-		// A cancelled post needs no mentor any more.
-		if _, err := t.exec(`UPDATE approvals SET status = 'rejected', reason = ?, decided_by = ?, decided_at = ?
-			WHERE kind = ? AND target_id = ? AND status = 'pending'`, cancelledMeanwhile, actorID, millis(time.Now()),
-			string(relais.ApproveSchedule), id); err != nil {
-			return err
 		}
 		return audit(t, actorID, relais.AuditScheduleCancel, "scheduled_post", id, spaceID, "")
 	})
