@@ -96,6 +96,9 @@ const (
 type Unit struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+	// HeadID is the head of the unit: the owner of the signals routed to
+	// it and the sponsor of its spaces.
+	HeadID int64 `json:"head_id,omitempty"`
 }
 
 // User is an account: an employee, a customer or a partner.

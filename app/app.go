@@ -41,7 +41,8 @@ func (s *Service) publish(kind string, spaceID, actorID, subject int64) {
 
 // target builds the policy target for a user and a space.
 func target(sp *relais.Space, rel store.Relation) policy.Target {
-	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, Manager: rel.Manager, AcceptedCharter: rel.CharterVersion}
+	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, Manager: rel.Manager, AcceptedCharter: rel.CharterVersion,
+		Sponsor: rel.Sponsor}
 }
 
 // Permissions are the policy's answers for the actions a page offers on a

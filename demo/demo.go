@@ -104,6 +104,12 @@ func Load(ctx context.Context, st *store.Store, password string) error {
 	if err := st.SetCoPilot(ctx, l.users["olivia"].ID, true, l.users["samir"].ID); err != nil {
 		return err
 	}
+	// The heads of the sponsoring units own the signals routed to them.
+	for unit, head := range map[string]string{"Produit": "victor", "Ventes": "nadia"} {
+		if err := st.SetUnitHead(ctx, l.units[unit], l.users[head].ID); err != nil {
+			return err
+		}
+	}
 
 	support := l.team("Support Lyon", "Support", "marc", "paul")
 	ventes := l.team("Ventes Paris", "Ventes", "nadia", "lea")

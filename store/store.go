@@ -353,4 +353,7 @@ var frNotFound = map[string]string{
 	"Scheduled":    "Message programmé introuvable.",
 	"Member":       "Membre introuvable.",
 	"Notification": "Notification introuvable.",
+	"Signal":       "Signal introuvable.",
+	"Escalation":   "Escalade introuvable.",
+	"Webhook":      "Webhook introuvable.",
 }

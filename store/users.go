@@ -22,18 +22,46 @@ func (s *Store) CreateUnit(ctx context.Context, name string) (*relais.Unit, erro
 	return u, err
 }
 
+// SetUnitHead names the head of a unit, who owns the signals routed to it
+// and sponsors its spaces (0: none).
+func (s *Store) SetUnitHead(ctx context.Context, unitID, userID int64) error {
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.exec("UPDATE units SET head_id = ? WHERE id = ?", nullID(userID), unitID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Unit")
+		}
+		return nil
+	})
+}
+
+// UnitByID returns one unit.
+func (s *Store) UnitByID(ctx context.Context, id int64) (u *relais.Unit, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		u = &relais.Unit{}
+		err := t.queryRow("SELECT id, name, COALESCE(head_id, 0) FROM units WHERE id = ?", id).Scan(&u.ID, &u.Name, &u.HeadID)
+		if err == sql.ErrNoRows {
+			return notFound("Unit")
+		}
+		return err
+	})
+	return u, err
+}
+
 // Units returns every business unit by name.
 func (s *Store) Units(ctx context.Context) ([]relais.Unit, error) {
 	var us []relais.Unit
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query("SELECT id, name FROM units ORDER BY name")
+		rows, err := t.query("SELECT id, name, COALESCE(head_id, 0) FROM units ORDER BY name")
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var u relais.Unit
-			if err := rows.Scan(&u.ID, &u.Name); err != nil {
+			if err := rows.Scan(&u.ID, &u.Name, &u.HeadID); err != nil {
 				return err
 			}
 			us = append(us, u)
