@@ -384,6 +384,11 @@ func (s *Service) visibleUser(ctx context.Context, u *relais.User, login string)
 	if login == "" {
 		return nil, &relais.Error{Code: relais.EINVALID, Field: "login", Message: "Give the login of the person.", MessageFR: "Indiquez l'identifiant de la personne."}
 	}
+	if !relais.ValidText(login) {
+		// PostgreSQL refuses a NUL in a query parameter: a 500 otherwise.
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "login", Message: "The login holds invalid characters (not UTF-8, or a NUL).",
+			MessageFR: "L'identifiant contient des caractères invalides (hors UTF-8, ou NUL)."}
+	}
 	us, err := s.Users(ctx, u, login)
 	if err != nil {
 		return nil, err

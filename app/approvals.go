@@ -83,16 +83,39 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 		return s.Store.ApprovalByID(ctx, id)
 	}
 	s.publish(events.ApprovalApproved, x.SpaceID, u.ID, x.ID)
+	// The action took effect in the requester's name: announce it as if
+	// they had done it directly.
 	switch x.Kind {
-	case "post":
+	case relais.ApprovePost:
 		s.publish(events.PostCreated, x.SpaceID, x.RequesterID, x.PostID)
-	case "reply":
+	case relais.ApproveReply:
 		s.publish(events.ReplyCreated, x.SpaceID, x.RequesterID, x.ReplyID)
-	case "join":
+	case relais.ApproveJoin:
 		s.publish(events.JoinDecided, x.SpaceID, x.RequesterID, x.JoinRequestID)
 		if req, err := s.Store.MembershipRequestByID(ctx, x.JoinRequestID); err == nil && x.JoinApprove {
 			s.publish(events.MemberJoined, x.SpaceID, x.RequesterID, req.UserID)
 		}
+	case relais.ApproveModerate:
+		kind := events.PostHidden
+		if x.Action != nil && x.Action.Op == "restore" {
+			kind = events.PostRestored
+		}
+		s.publish(kind, x.SpaceID, x.RequesterID, x.PostID)
+	case relais.ApprovePin:
+		kind := events.PostUnpinned
+		if x.Action != nil && x.Action.Pin {
+			kind = events.PostPinned
+		}
+		s.publish(kind, x.SpaceID, x.RequesterID, x.PostID)
+	case relais.ApproveSchedule:
+		s.publish(events.PostScheduled, x.SpaceID, x.RequesterID, x.TargetID)
+		s.wakeScheduler()
+	case relais.ApproveWelcome:
+		s.publish(events.WelcomeSet, x.SpaceID, x.RequesterID, x.SpaceID)
+	case relais.ApproveInvite:
+		s.publish(events.InvitationSent, x.SpaceID, x.RequesterID, x.TargetID)
+	case relais.ApproveRemove:
+		s.publish(events.MemberRemoved, x.SpaceID, x.RequesterID, x.TargetID)
 	}
 	return s.Store.ApprovalByID(ctx, id)
 }

@@ -59,15 +59,20 @@ func (s *Service) EndCoPilot(ctx context.Context, u *relais.User, userID int64) 
 	if err != nil {
 		return nil, err
 	}
-	if d := policy.Decide(policy.ActorOf(u), policy.EndCoPilot, onboardingTarget(subject, o)); d.Effect == policy.Deny {
-		e := d.Err().(*relais.Error)
-		if d.Rule.ID == policy.RuleCoPilotEndChecklist {
-			e.Code = relais.EUNPROCESSABLE
-		}
-		return nil, e
+	// Authority first, then whether there is a period to end at all (an
+	// account never in co-pilot has no checklist: a conflict, not an
+	// incomplete checklist), then the checklist.
+	d := policy.Decide(policy.ActorOf(u), policy.EndCoPilot, onboardingTarget(subject, o))
+	if d.Effect == policy.Deny && d.Rule.ID != policy.RuleCoPilotEndChecklist {
+		return nil, d.Err()
 	}
 	if !subject.CoPilot {
 		return nil, &relais.Error{Code: relais.ECONFLICT, Message: "This account is not in a co-pilot period.", MessageFR: "Ce compte n'est pas en période de doubles commandes."}
+	}
+	if d.Effect == policy.Deny {
+		e := d.Err().(*relais.Error)
+		e.Code = relais.EUNPROCESSABLE
+		return nil, e
 	}
 	if err := s.Store.EndCoPilot(ctx, userID, u.ID); err != nil {
 		return nil, err

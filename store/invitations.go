@@ -183,8 +183,10 @@ func (s *Store) Funnel(ctx context.Context, spaceID int64, from, to time.Time) (
 		if err != nil {
 			return err
 		}
-		rows, err := t.query(`SELECT source, COUNT(*) FROM memberships WHERE space_id = ? AND joined_at >= ? AND joined_at < ?
-			GROUP BY source`, spaceID, a, b)
+		rows, err := t.query(`SELECT source, COUNT(*) FROM (
+				SELECT source FROM memberships WHERE space_id = ? AND joined_at >= ? AND joined_at < ?
+				UNION ALL SELECT source FROM member_removals WHERE space_id = ? AND joined_at >= ? AND joined_at < ?) j
+			GROUP BY source`, spaceID, a, b, spaceID, a, b)
 		if err != nil {
 			return err
 		}

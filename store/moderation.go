@@ -233,6 +233,15 @@ func (s *Store) RemoveMember(ctx context.Context, spaceID, userID, stewardID int
 }
 
 func removeMember(t *tx, spaceID, userID, stewardID int64, reason string) error {
+	var joined int64
+	var source string
+	err := t.queryRow("SELECT joined_at, source FROM memberships WHERE space_id = ? AND user_id = ?", spaceID, userID).Scan(&joined, &source)
+	if err == sql.ErrNoRows {
+		return &relais.Error{Code: relais.ENOTFOUND, Message: "This person is not a member of the space.",
+			MessageFR: "Cette personne n'est pas membre de l'espace."}
+	} else if err != nil {
+		return err
+	}
 	res, err := t.exec("DELETE FROM memberships WHERE space_id = ? AND user_id = ?", spaceID, userID)
 	if err != nil {
 		return err
@@ -241,8 +250,10 @@ func removeMember(t *tx, spaceID, userID, stewardID int64, reason string) error 
 		return &relais.Error{Code: relais.ENOTFOUND, Message: "This person is not a member of the space.",
 			MessageFR: "Cette personne n'est pas membre de l'espace."}
 	}
-	if _, err := t.exec("INSERT INTO member_removals (space_id, user_id, removed_by, reason, at) VALUES (?, ?, ?, ?, ?)",
-		spaceID, userID, stewardID, reason, millis(time.Now())); err != nil {
+	// The arrival is kept with the removal, so that the join funnel still
+	// counts it.
+	if _, err := t.exec("INSERT INTO member_removals (space_id, user_id, removed_by, reason, at, joined_at, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		spaceID, userID, stewardID, reason, millis(time.Now()), joined, source); err != nil {
 		return err
 	}
 	if err := audit(t, stewardID, relais.AuditMemberRemoved, "user", userID, spaceID, reason); err != nil {

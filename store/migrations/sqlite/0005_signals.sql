@@ -4,6 +4,9 @@
 
 -- The head of a unit owns the signals routed to it and sponsors its spaces.
 ALTER TABLE units ADD COLUMN head_id INTEGER REFERENCES users (id);
+-- A removed member's arrival stays counted in the join funnel.
+ALTER TABLE member_removals ADD COLUMN joined_at BIGINT;
+ALTER TABLE member_removals ADD COLUMN source TEXT NOT NULL DEFAULT '';
 -- Days an owner has to answer a signal before it is stale.
 ALTER TABLE spaces ADD COLUMN signal_deadline_days INTEGER NOT NULL DEFAULT 14;
 
