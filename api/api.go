@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,7 +51,7 @@ func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 
 // Routes returns every route of the API.
 func (s *Server) Routes() []Route {
-	return append([]Route{
+	core := []Route{
 		{Method: "POST", Path: "/api/v1/tokens", Summary: "Sign in and create an API token", Request: "TokenRequest", Response: "Token", Status: 201, handle: s.createToken},
 		{Method: "DELETE", Path: "/api/v1/tokens/current", Auth: true, Summary: "Revoke the token of this request (sign out)", Status: 204, handle: s.deleteToken},
 		{Method: "GET", Path: "/api/v1/me", Auth: true, Summary: "The signed-in user", Response: "User", Status: 200, handle: s.me},
@@ -80,7 +81,9 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/approvals/{id}/reject", Auth: true, Summary: "Reject a request with a reason the author reads", Request: "RejectRequest", Response: "Approval", Status: 200, handle: s.reject},
 		{Method: "GET", Path: "/api/v1/audit", Query: []string{"before", "limit"}, Auth: true, Summary: "The audit trail of governance actions, newest first (community manager, administrator)", Response: "AuditList", Status: 200, handle: s.audit},
 		{Method: "GET", Path: "/api/v1/rulebook", Auth: true, Summary: "Every rule the policy enforces, in French and English", Response: "Rulebook", Status: 200, handle: s.rulebook},
-	}, s.animationRoutes()...)
+	}
+	// Each capability brings its group of routes.
+	return slices.Concat(core, s.animationRoutes(), s.signalRoutes())
 }
 
 // Register adds the API and its OpenAPI document to mux.

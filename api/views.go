@@ -109,6 +109,10 @@ func newSpaceView(v *app.SpaceView, lg string) spaceView {
 			"invite":         newDecisionView(v.Can.Invite, lg),
 			"remove_member":  newDecisionView(v.Can.RemoveMember, lg),
 			"configure_join": newDecisionView(v.Can.ConfigureJoin, lg),
+			"signal":         newDecisionView(v.Can.Signal, lg),
+			"suggest":        newDecisionView(v.Can.Suggest, lg),
+			"escalate":       newDecisionView(v.Can.Escalate, lg),
+			"read_report":    newDecisionView(v.Can.ReadReport, lg),
 		}}
 }
 
@@ -172,16 +176,21 @@ type threadView struct {
 		Kind relais.SpaceKind `json:"kind"`
 	} `json:"space"`
 	Permissions map[string]decisionView `json:"permissions"`
+	// Signals raised from the thread, with their decisions.
+	Signals []*relais.Signal `json:"signals"`
 }
 
 func newThreadView(t *app.Thread, lg string) threadView {
-	v := threadView{postView: newPostView(t.Post), Reactions: t.Reactions[0], Replies: []replyView{},
+	v := threadView{postView: newPostView(t.Post), Reactions: t.Reactions[0], Replies: []replyView{}, Signals: t.Signals,
 		Permissions: map[string]decisionView{
 			"reply":    newDecisionView(t.Space.Can.Reply, lg),
 			"react":    newDecisionView(t.Space.Can.React, lg),
 			"flag":     newDecisionView(t.Space.Can.Flag, lg),
 			"moderate": newDecisionView(t.Space.Can.Moderate, lg),
 			"pin":      newDecisionView(t.Space.Can.Pin, lg),
+			"signal":   newDecisionView(t.Space.Can.Signal, lg),
+			"suggest":  newDecisionView(t.Space.Can.Suggest, lg),
+			"escalate": newDecisionView(t.Space.Can.Escalate, lg),
 		}}
 	if v.Reactions == nil {
 		v.Reactions = []relais.ReactionCount{}

@@ -69,6 +69,11 @@ type Permissions struct {
 	Invite        policy.Decision `json:"-"`
 	RemoveMember  policy.Decision `json:"-"`
 	ConfigureJoin policy.Decision `json:"-"`
+	// From conversation to decision.
+	Signal     policy.Decision `json:"-"`
+	Suggest    policy.Decision `json:"-"`
+	Escalate   policy.Decision `json:"-"`
+	ReadReport policy.Decision `json:"-"`
 }
 
 // Animates reports whether the actor has any part in animating the space,
@@ -99,6 +104,11 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		Invite:        policy.Decide(a, policy.Invite, t),
 		RemoveMember:  policy.Decide(a, policy.RemoveMember, t),
 		ConfigureJoin: policy.Decide(a, policy.ConfigureJoin, t),
+
+		Signal:     policy.Decide(a, policy.RaiseSignal, t),
+		Suggest:    policy.Decide(a, policy.SuggestSignal, t),
+		Escalate:   policy.Decide(a, policy.Escalate, t),
+		ReadReport: policy.Decide(a, policy.ReadReport, t),
 	}
 }
 

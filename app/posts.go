@@ -71,6 +71,8 @@ type Thread struct {
 	Space     *SpaceView
 	Replies   []*relais.Reply
 	Reactions map[int64][]relais.ReactionCount
+	// Signals raised from the post, with their decisions.
+	Signals []*relais.Signal
 }
 
 // visiblePost loads a post and its space, refusing what the actor may not
@@ -107,7 +109,11 @@ func (s *Service) Thread(ctx context.Context, u *relais.User, postID int64) (*Th
 	if err != nil {
 		return nil, err
 	}
-	return &Thread{Post: p, Space: v, Replies: rs, Reactions: rx}, nil
+	sg, err := s.Store.Signals(ctx, store.SignalFilter{PostID: postID})
+	if err != nil {
+		return nil, err
+	}
+	return &Thread{Post: p, Space: v, Replies: rs, Reactions: rx, Signals: sg}, nil
 }
 
 // Reply answers a published post.

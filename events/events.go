@@ -51,6 +51,13 @@ const (
 	CoPilotStarted     = "copilot.started"
 	CoPilotEnded       = "copilot.ended"
 	NotificationsRead  = "notifications.read"
+
+	// From conversation to decision.
+	SignalRaised       = "signal.raised"
+	SignalDecided      = "signal.decided"
+	SignalSuggested    = "signal.suggested"
+	EscalationRaised   = "escalation.raised"
+	EscalationResolved = "escalation.resolved"
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by

@@ -1,0 +1,379 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"relais"
+	"relais/events"
+	"relais/policy"
+	"relais/store"
+)
+
+// NewSignal is what a steward submits to route a post to whoever decides:
+// a person (OwnerLogin) or a business unit (UnitID), not both.
+type NewSignal struct {
+	PostID       int64
+	OwnerLogin   string
+	UnitID       int64
+	Summary      string
+	SuggestionID int64 // the participant's suggestion it answers, if any
+}
+
+// RaiseSignal routes a published post the actor may read to its owner.
+func (s *Service) RaiseSignal(ctx context.Context, u *relais.User, in NewSignal) (*relais.Signal, error) {
+	summary, err := relais.ValidateText("summary", "résumé", in.Summary, relais.MaxSummary)
+	if err != nil {
+		return nil, err
+	}
+	in.OwnerLogin = strings.TrimSpace(in.OwnerLogin)
+	if (in.OwnerLogin == "") == (in.UnitID == 0) {
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "owner_login", Message: "Route the signal to a person (owner_login) or to a unit (unit_id), one of the two.",
+			MessageFR: "Adressez le signal à une personne (owner_login) ou à une unité (unit_id), l'un des deux."}
+	}
+	p, v, err := s.visiblePost(ctx, u, in.PostID)
+	if err != nil {
+		return nil, err
+	}
+	if err := policy.Decide(policy.ActorOf(u), policy.RaiseSignal, target(v.Space, v.Relation)).Err(); err != nil {
+		return nil, err
+	}
+	if p.Status != relais.StatusPublished {
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "Only a published post can be routed.", MessageFR: "Seul un message publié peut faire l'objet d'un signal."}
+	}
+	g := &relais.Signal{SpaceID: p.SpaceID, PostID: p.ID, RaisedBy: u.ID, Summary: summary}
+	if in.OwnerLogin != "" {
+		owner, err := s.decider(ctx, u, in.OwnerLogin, "owner_login")
+		if err != nil {
+			return nil, err
+		}
+		g.OwnerID, g.OwnerName = owner.ID, owner.Name
+	} else {
+		unit, err := s.Store.UnitByID(ctx, in.UnitID)
+		if err != nil {
+			return nil, &relais.Error{Code: relais.ENOTFOUND, Field: "unit_id", Message: "No such unit.", MessageFR: "Unité introuvable."}
+		}
+		if unit.HeadID == 0 {
+			return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "unit_id", Message: "The unit " + unit.Name + " has no head to own the signal: route it to a person.",
+				MessageFR: "L'unité " + unit.Name + " n'a pas de responsable pour recevoir le signal : adressez-le à une personne."}
+		}
+		g.UnitID, g.UnitName = unit.ID, unit.Name
+	}
+	if err := s.Store.CreateSignal(ctx, g, in.SuggestionID); err != nil {
+		return nil, err
+	}
+	s.publish(events.SignalRaised, g.SpaceID, u.ID, g.ID)
+	return s.Signal(ctx, u, g.ID)
+}
+
+// decider returns the active employee of a login to whom something is
+// routed or escalated. Decisions are taken inside the company: an external
+// account cannot own a signal or an escalation.
+func (s *Service) decider(ctx context.Context, u *relais.User, login, field string) (*relais.User, error) {
+	x, err := s.visibleUser(ctx, u, login)
+	if err != nil {
+		if e, ok := err.(*relais.Error); ok {
+			e.Field = field
+		}
+		return nil, err
+	}
+	switch {
+	case x.Employment != relais.Internal:
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: field, Message: x.Name + " is an external account: route it to an employee who decides.",
+			MessageFR: x.Name + " est un compte externe : adressez-vous à un salarié qui décide."}
+	case x.ID == u.ID:
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: field, Message: "Route it to someone else than yourself.",
+			MessageFR: "Adressez-le à quelqu'un d'autre que vous-même."}
+	}
+	return x, nil
+}
+
+// signalAccess says what a person may do with a signal: see it at all,
+// read the post it comes from, and decide it.
+type signalAccess struct {
+	see, readPost bool
+	decide        policy.Decision
+}
+
+func (s *Service) signalAccess(ctx context.Context, u *relais.User, g *relais.Signal) (signalAccess, error) {
+	owner := g.OwnerID == u.ID
+	if g.UnitID != 0 {
+		unit, err := s.Store.UnitByID(ctx, g.UnitID)
+		if err != nil {
+			return signalAccess{}, err
+		}
+		owner = unit.HeadID == u.ID
+	}
+	acc := signalAccess{decide: policy.Decide(policy.ActorOf(u), policy.DecideSignal, policy.Target{Owner: owner})}
+	v, err := s.loadSpaceView(ctx, u, g.SpaceID)
+	if err != nil {
+		return acc, err
+	}
+	acc.readPost = v.Can.Read.Allowed()
+	// The community manager follows stale signals to chase their owners.
+	oversees := policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed()
+	acc.see = owner || g.RaisedBy == u.ID || acc.readPost || oversees
+	return acc, nil
+}
+
+// redact removes what a person who cannot read the space must not learn:
+// the title of the post a signal comes from.
+func redact(g *relais.Signal, acc signalAccess) *relais.Signal {
+	if !acc.readPost {
+		g.PostTitle = ""
+	}
+	return g
+}
+
+// Signal returns one signal to its owner, its raiser, whoever reads the
+// thread it comes from, and the community manager.
+func (s *Service) Signal(ctx context.Context, u *relais.User, id int64) (*relais.Signal, error) {
+	g, err := s.Store.SignalByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := s.signalAccess(ctx, u, g)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.see {
+		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Signal not found.", MessageFR: "Signal introuvable."}
+	}
+	return redact(g, acc), nil
+}
+
+// SignalLists are the signals a person deals with.
+type SignalLists struct {
+	Owned  []*relais.Signal `json:"owned"`
+	Raised []*relais.Signal `json:"raised"`
+	// Stale are the signals left unanswered past their deadline, for the
+	// community manager.
+	Stale []*relais.Signal `json:"stale,omitempty"`
+}
+
+// Signals returns the signals the actor owns and those they raised; the
+// community manager also gets every stale one.
+func (s *Service) Signals(ctx context.Context, u *relais.User) (*SignalLists, error) {
+	out := &SignalLists{}
+	var err error
+	if out.Owned, err = s.Store.Signals(ctx, store.SignalFilter{OwnedBy: u.ID}); err != nil {
+		return nil, err
+	}
+	if out.Raised, err = s.Store.Signals(ctx, store.SignalFilter{RaisedBy: u.ID}); err != nil {
+		return nil, err
+	}
+	if policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed() {
+		if out.Stale, err = s.Store.Signals(ctx, store.SignalFilter{Stale: true}); err != nil {
+			return nil, err
+		}
+	}
+	for _, list := range [][]*relais.Signal{out.Owned, out.Raised, out.Stale} {
+		for _, g := range list {
+			acc, err := s.signalAccess(ctx, u, g)
+			if err != nil {
+				return nil, err
+			}
+			redact(g, acc)
+		}
+	}
+	return out, nil
+}
+
+// PostSignals returns the signals raised from a post the actor reads, with
+// their decisions: the community sees that its voice led somewhere.
+func (s *Service) PostSignals(ctx context.Context, u *relais.User, postID int64) ([]*relais.Signal, error) {
+	if _, _, err := s.visiblePost(ctx, u, postID); err != nil {
+		return nil, err
+	}
+	return s.Store.Signals(ctx, store.SignalFilter{PostID: postID})
+}
+
+// DecideSignal moves a signal the actor owns to its next status. A
+// decision (accepted, rejected, planned, done) needs its text, which is
+// published in the thread.
+func (s *Service) DecideSignal(ctx context.Context, u *relais.User, id int64, status relais.SignalStatus, note string) (*relais.Signal, error) {
+	if !status.Valid() || status == relais.SignalNew {
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "status", Message: "Unknown status; expected acknowledged, accepted, rejected, planned or done.",
+			MessageFR: "Statut inconnu ; attendu : acknowledged, accepted, rejected, planned ou done."}
+	}
+	note = strings.TrimSpace(note)
+	if status.Decided() {
+		var err error
+		if note, err = relais.ValidateText("decision", "décision", note, relais.MaxDecision); err != nil {
+			return nil, err
+		}
+	} else if len([]rune(note)) > relais.MaxDecision || !relais.ValidText(note) {
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "decision", Message: "The note is longer than 5,000 characters or holds invalid characters.",
+			MessageFR: "La note dépasse 5 000 caractères ou contient des caractères invalides."}
+	}
+	g, err := s.Store.SignalByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := s.signalAccess(ctx, u, g)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.see {
+		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Signal not found.", MessageFR: "Signal introuvable."}
+	}
+	if err := acc.decide.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.Store.DecideSignal(ctx, id, u.ID, status, note); err != nil {
+		return nil, err
+	}
+	s.publish(events.SignalDecided, g.SpaceID, u.ID, id)
+	return s.Signal(ctx, u, id)
+}
+
+// MarkStaleSignals flags the signals unanswered past their deadline and
+// tells the community manager.
+func (s *Service) MarkStaleSignals(ctx context.Context, now time.Time) (int, error) {
+	return s.Store.MarkStaleSignals(ctx, now)
+}
+
+// SuggestSignal lets a participant propose to the stewards that a post be
+// routed to whoever decides.
+func (s *Service) SuggestSignal(ctx context.Context, u *relais.User, postID int64, note string) (*relais.SignalSuggestion, error) {
+	note, err := relais.ValidateText("note", "note", note, relais.MaxSummary)
+	if err != nil {
+		return nil, err
+	}
+	p, v, err := s.visiblePost(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	if err := policy.Decide(policy.ActorOf(u), policy.SuggestSignal, target(v.Space, v.Relation)).Err(); err != nil {
+		return nil, err
+	}
+	if p.Status != relais.StatusPublished {
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "Only a published post can be routed.", MessageFR: "Seul un message publié peut faire l'objet d'un signal."}
+	}
+	g := &relais.SignalSuggestion{SpaceID: p.SpaceID, PostID: p.ID, PostTitle: p.Title, UserID: u.ID, UserName: u.Name, Note: note}
+	if err := s.Store.SuggestSignal(ctx, g); err != nil {
+		return nil, err
+	}
+	s.publish(events.SignalSuggested, p.SpaceID, u.ID, g.ID)
+	return g, nil
+}
+
+// SignalSuggestions returns the open suggestions of a space to whoever
+// may raise signals there.
+func (s *Service) SignalSuggestions(ctx context.Context, u *relais.User, spaceID int64) ([]*relais.SignalSuggestion, error) {
+	if _, _, err := s.may(ctx, u, spaceID, policy.RaiseSignal); err != nil {
+		return nil, err
+	}
+	return s.Store.SignalSuggestions(ctx, spaceID)
+}
+
+// DismissSuggestion closes a suggestion without raising a signal.
+func (s *Service) DismissSuggestion(ctx context.Context, u *relais.User, spaceID, id int64) error {
+	if _, _, err := s.may(ctx, u, spaceID, policy.RaiseSignal); err != nil {
+		return err
+	}
+	return s.Store.DismissSuggestion(ctx, id, spaceID, u.ID)
+}
+
+// NewEscalation is a steward's escalation of a difficult situation.
+type NewEscalation struct {
+	SpaceID       int64
+	PostID        int64 // optional
+	AssigneeLogin string
+	Severity      relais.Severity
+	Summary       string
+	Deadline      time.Time // zero: by severity
+}
+
+// Escalate hands a difficult situation to the community manager or a
+// named responsible person.
+func (s *Service) Escalate(ctx context.Context, u *relais.User, in NewEscalation) (*relais.Escalation, error) {
+	summary, err := relais.ValidateText("summary", "résumé", in.Summary, relais.MaxSummary)
+	if err != nil {
+		return nil, err
+	}
+	if !in.Severity.Valid() {
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "severity", Message: "Unknown severity; expected low, high or critical.",
+			MessageFR: "Gravité inconnue ; attendu : low, high ou critical."}
+	}
+	now := time.Now()
+	if in.Deadline.IsZero() {
+		in.Deadline = now.Add(in.Severity.Deadline())
+	} else if !in.Deadline.After(now) || in.Deadline.After(now.Add(366*24*time.Hour)) {
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "deadline", Message: "The deadline must be in the future, within a year.",
+			MessageFR: "L'échéance doit être dans le futur, à moins d'un an."}
+	}
+	v, _, err := s.may(ctx, u, in.SpaceID, policy.Escalate)
+	if err != nil {
+		return nil, err
+	}
+	if in.PostID != 0 {
+		p, _, err := s.visiblePost(ctx, u, in.PostID)
+		if err != nil {
+			return nil, err
+		}
+		if p.SpaceID != in.SpaceID {
+			return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "post_id", Message: "This post belongs to another space.",
+				MessageFR: "Ce message appartient à un autre espace."}
+		}
+	}
+	assignee, err := s.decider(ctx, u, in.AssigneeLogin, "assignee_login")
+	if err != nil {
+		return nil, err
+	}
+	e := &relais.Escalation{SpaceID: in.SpaceID, SpaceName: v.Name, PostID: in.PostID, RaisedBy: u.ID, RaiserName: u.Name,
+		AssigneeID: assignee.ID, AssigneeName: assignee.Name, Severity: in.Severity, Summary: summary, DeadlineAt: in.Deadline}
+	if err := s.Store.CreateEscalation(ctx, e); err != nil {
+		return nil, err
+	}
+	s.publish(events.EscalationRaised, in.SpaceID, u.ID, e.ID)
+	return s.Store.EscalationByID(ctx, e.ID)
+}
+
+// Escalations returns every escalation to the community manager, and to
+// anyone else those they raised or were assigned.
+func (s *Service) Escalations(ctx context.Context, u *relais.User) ([]*relais.Escalation, error) {
+	f := store.EscalationFilter{}
+	if !policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed() {
+		f.Involving = u.ID
+	}
+	return s.Store.Escalations(ctx, f)
+}
+
+// ResolveEscalation closes an escalation with its resolution.
+func (s *Service) ResolveEscalation(ctx context.Context, u *relais.User, id int64, resolution string) (*relais.Escalation, error) {
+	resolution, err := relais.ValidateText("resolution", "résolution", resolution, relais.MaxDecision)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.Store.EscalationByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{Owner: e.AssigneeID == u.ID})
+	if d.Effect == policy.Deny {
+		if e.RaisedBy != u.ID {
+			return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Escalation not found.", MessageFR: "Escalade introuvable."}
+		}
+		return nil, d.Err()
+	}
+	if err := s.Store.ResolveEscalation(ctx, id, u.ID, resolution); err != nil {
+		return nil, err
+	}
+	s.publish(events.EscalationResolved, e.SpaceID, u.ID, id)
+	return s.Store.EscalationByID(ctx, id)
+}
+
+// Escalation returns one escalation to its raiser, its assignee and the
+// community manager.
+func (s *Service) Escalation(ctx context.Context, u *relais.User, id int64) (*relais.Escalation, error) {
+	e, err := s.Store.EscalationByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.RaisedBy != u.ID && !policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{Owner: e.AssigneeID == u.ID}).Allowed() {
+		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Escalation not found.", MessageFR: "Escalade introuvable."}
+	}
+	return e, nil
+}
