@@ -16,6 +16,7 @@ func (s *Server) animationRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/posts/{id}/flags", Auth: true, Summary: "Flag a post to the stewards' moderation queue", Request: "NewFlag", Response: "Flag", Status: 201, handle: s.flagPost},
 		{Method: "POST", Path: "/api/v1/posts/{id}/flags/dismiss", Auth: true, Summary: "Keep a flagged post: close its open flags (stewards)", Status: 204, handle: s.dismissFlags},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/moderation", Auth: true, Summary: "The moderation queue: flagged posts, most flagged first (stewards, the community manager)", Response: "ModerationQueue", Status: 200, handle: s.moderationQueue},
+		{Method: "GET", Path: "/api/v1/spaces/{id}/hidden-posts", Auth: true, Summary: "The hidden posts of a space, most recently hidden first (who moderates it)", Response: "PostList", Status: 200, handle: s.hiddenPosts},
 		{Method: "POST", Path: "/api/v1/posts/{id}/hide", Auth: true, Summary: "Hide a post, citing the charter rule it breaks and a reason the author reads (in co-pilot: waits for the mentor)", Request: "HideRequest", Response: "ActionResult", Status: 200, handle: s.hidePost},
 		{Method: "POST", Path: "/api/v1/posts/{id}/restore", Auth: true, Summary: "Publish a hidden post again", Response: "ActionResult", Status: 200, handle: s.restorePost},
 		{Method: "PUT", Path: "/api/v1/posts/{id}/pin", Auth: true, Summary: "Pin a thread at the top of its space (in co-pilot: waits for the mentor)", Response: "ActionResult", Status: 200, handle: s.pin},
@@ -111,6 +112,19 @@ func (s *Server) moderationQueue(w http.ResponseWriter, r *http.Request, u *rela
 		out = append(out, entry{Post: newPostView(fp.Post), Flags: fp.Flags})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"queue": out})
+	return nil
+}
+
+func (s *Server) hiddenPosts(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ps, err := s.App.HiddenPosts(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"posts": newPostViews(ps)})
 	return nil
 }
 

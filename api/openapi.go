@@ -103,8 +103,10 @@ var queryParamSchema = map[string]any{
 	"limit":  map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
 	"before": map[string]any{"type": "integer", "minimum": 1, "description": "only items older than this id"},
 	"login":  map[string]any{"type": "string"},
-	"from":   map[string]any{"type": "string", "format": "date", "description": "first day of the period, YYYY-MM-DD (default: 30 days ago)"},
-	"to":     map[string]any{"type": "string", "format": "date", "description": "last day of the period, YYYY-MM-DD (default: today)"},
+	"from":   map[string]any{"type": "string", "format": "date", "description": "first day of the period, YYYY-MM-DD (default: 30 days ago; for a report, with to, or neither for the last full calendar month)"},
+	"to":     map[string]any{"type": "string", "format": "date", "description": "last day of the period, included, YYYY-MM-DD (default: today; for a report, with from, at most 366 days after it)"},
+	"period": map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "a calendar month, YYYY-MM, instead of from and to"},
+	"format": map[string]any{"type": "string", "enum": []string{"json", "csv"}, "default": "json"},
 }
 
 func obj(required []string, props map[string]any) map[string]any {
@@ -130,6 +132,72 @@ var reactionKinds = enum("like", "thanks", "insightful", "agree")
 var statuses = enum("published", "pending_approval", "hidden", "rejected")
 
 var schemas = map[string]any{
+	// Outbound webhooks (api/webhooks.go).
+	"NewWebhook": obj([]string{"url", "events"}, map[string]any{
+		"url": map[string]any{"type": "string", "format": "uri", "maxLength": 2000, "description": "absolute http or https URL, without user or password"},
+		"events": map[string]any{"type": "array", "minItems": 1, "items": webhookEvents,
+			"description": `the events to receive, or ["*"] for every one`}}),
+	"Webhook": obj([]string{"id", "url", "events", "active"}, map[string]any{"id": integer, "url": str,
+		"events": array(webhookEvents), "active": boolean, "created_by": integer, "created_at": instant}),
+	"CreatedWebhook": obj([]string{"id", "url", "events", "active", "secret"}, map[string]any{"id": integer, "url": str,
+		"events": array(webhookEvents), "active": boolean, "created_by": integer, "created_at": instant,
+		"secret": map[string]any{"type": "string", "description": "the key of the HMAC-SHA256 in Relais-Signature; shown in this answer only"}}),
+	"WebhookList": obj([]string{"webhooks"}, map[string]any{"webhooks": array(ref("Webhook"))}),
+	"Delivery": obj([]string{"id", "webhook_id", "event", "status", "attempts"}, map[string]any{"id": integer,
+		"webhook_id": integer, "url": str, "event": str, "payload": map[string]any{"type": "string", "description": "the JSON body sent"},
+		"status": enum("pending", "delivered", "failed"), "attempts": integer, "next_attempt_at": instant,
+		"last_status": integer, "last_error": str, "created_at": instant, "delivered_at": instant}),
+	"DeliveryList": obj([]string{"deliveries"}, map[string]any{"deliveries": array(ref("Delivery"))}),
+
+	// Reports and the value ledger (api/reports.go).
+	"NewBenefit": obj([]string{"kind", "amount"}, map[string]any{
+		"post_id": integer, "signal_id": integer, "kind": benefitKinds,
+		"amount": map[string]any{"type": "number", "exclusiveMinimum": 0, "maximum": 1000000000,
+			"description": "in the unit, at most two decimals; a count is a whole number"},
+		"unit": map[string]any{"type": "string", "enum": []string{"hours", "EUR", "count"},
+			"description": "time_saved: hours; cost_avoided and revenue: EUR; quality and risk: count (of defects or incidents avoided); default: the kind's"},
+		"note": map[string]any{"type": "string", "maxLength": 2000}}),
+	"Benefit": obj([]string{"id", "space_id", "user_id", "kind", "amount", "unit", "created_at"}, map[string]any{
+		"id": integer, "space_id": integer, "space_name": str, "post_id": integer, "signal_id": integer, "user_id": integer,
+		"kind": benefitKinds, "amount": numeric, "unit": benefitUnits, "note": str, "created_at": instant}),
+	"BenefitTotal": obj([]string{"kind", "unit", "amount", "count"}, map[string]any{"kind": benefitKinds, "unit": benefitUnits,
+		"amount": numeric, "count": integer}),
+	"BenefitList": obj([]string{"benefits", "totals"}, map[string]any{"benefits": array(ref("Benefit")),
+		"totals": map[string]any{"type": "array", "items": ref("BenefitTotal"), "description": "of all the caller's benefits, not only this page"}}),
+	"NarrativeRequest": obj([]string{"period", "narrative"}, map[string]any{
+		"period":    map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "the month, YYYY-MM: the current one or a past one"},
+		"narrative": map[string]any{"type": "string", "maxLength": 20000, "description": "empty: remove it"}}),
+	"ReportNarrative": obj([]string{"space_id", "period", "narrative"}, map[string]any{"space_id": integer, "period": str,
+		"narrative": str, "author_id": integer, "author_name": str, "updated_at": instant}),
+	"ReportDecision": obj([]string{"signal_id", "post_id", "summary", "status", "decision", "decided_at"}, map[string]any{
+		"signal_id": integer, "post_id": integer, "post_title": str, "summary": str, "status": signalStatuses, "decision": str,
+		"owner_id": integer, "owner_name": str, "unit_id": integer, "unit_name": str, "decided_by": integer, "decider_name": str,
+		"decided_at": instant}),
+	"Report": obj([]string{"space_id", "space_name", "space_kind", "from", "to", "new_members", "active_members", "posts", "replies",
+		"answered_threads", "answer_rate", "median_first_response_seconds", "signals_raised", "signals_decided", "decisions", "benefits", "narratives"},
+		map[string]any{
+			"space_id": integer, "space_name": str, "space_kind": enum("community", "team"),
+			"from":           map[string]any{"type": "string", "format": "date"},
+			"to":             map[string]any{"type": "string", "format": "date", "description": "the last day, included"},
+			"new_members":    map[string]any{"type": "integer", "description": "arrivals in the community during the period (0 for a team space)"},
+			"active_members": map[string]any{"type": "integer", "description": "distinct people who published a post or a reply"},
+			"posts":          map[string]any{"type": "integer", "description": "threads opened and published"},
+			"replies":        map[string]any{"type": "integer", "description": "published replies"},
+			"answered_threads": map[string]any{"type": "integer",
+				"description": "threads of the period with a published reply by someone other than their author"},
+			"answer_rate": map[string]any{"type": []string{"number", "null"}, "minimum": 0, "maximum": 1,
+				"description": "answered_threads / posts, to 4 decimals; null without threads"},
+			"median_first_response_seconds": map[string]any{"type": []string{"integer", "null"},
+				"description": "median delay from a thread to its first reply by someone else, over answered threads; null without any"},
+			"funnel":          map[string]any{"anyOf": []any{ref("Funnel"), map[string]any{"type": "null"}}, "description": "null for a team space"},
+			"signals_raised":  integer,
+			"signals_decided": integer,
+			"decisions":       array(ref("ReportDecision")),
+			"benefits": map[string]any{"type": "array", "items": ref("BenefitTotal"),
+				"description": "benefits declared during the period on the space's posts and signals, per kind and unit"},
+			"narratives":   array(ref("ReportNarrative")),
+			"generated_at": instant}),
+
 	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
 		"code": str, "message": str, "rule": str, "field": str})}),
 	"TokenRequest": obj([]string{"login", "password"}, map[string]any{"login": str, "password": str}),
@@ -158,7 +226,7 @@ var schemas = map[string]any{
 		"permissions": map[string]any{"type": "object", "additionalProperties": ref("Decision")},
 		"created_at":  instant}),
 	"SpaceList":  obj([]string{"spaces"}, map[string]any{"spaces": array(ref("Space"))}),
-	"Member":     obj([]string{"id", "login", "name"}, map[string]any{"id": integer, "login": str, "name": str, "steward": boolean, "manager": boolean}),
+	"Member":     obj([]string{"id", "login", "name"}, map[string]any{"id": integer, "login": str, "name": str, "steward": boolean, "manager": boolean, "joined": boolean}),
 	"MemberList": obj([]string{"members"}, map[string]any{"members": array(ref("Member"))}),
 	"JoinRequest": obj([]string{"charter_version"}, map[string]any{"charter_version": map[string]any{
 		"type": "integer", "description": "the version of the charter the caller read and accepts: the current one"}}),
@@ -258,7 +326,7 @@ var schemas = map[string]any{
 	"OnboardingStepRequest": obj([]string{"item"}, map[string]any{"item": enum("codes_values", "charter", "escalation_paths")}),
 	"CoPilotRequest":        obj([]string{"mentor_login"}, map[string]any{"mentor_login": str}),
 	"Notification": obj([]string{"id", "kind", "created_at"}, map[string]any{"id": integer,
-		"kind":     enum("post.hidden", "post.restored", "welcome", "invitation", "member.removed", "join.approved", "join.refused", "approval.approved", "approval.rejected", "copilot.ended"),
+		"kind":     enum("post.hidden", "post.restored", "welcome", "invitation", "member.removed", "join.approved", "join.refused", "approval.approved", "approval.rejected", "copilot.ended", "report.delivered"),
 		"space_id": integer, "space_name": str, "post_id": integer, "actor_id": integer, "actor_name": str, "subject_id": integer,
 		"rule": str, "detail": str, "created_at": instant, "read_at": instant}),
 	"NotificationList": obj([]string{"notifications", "unread"}, map[string]any{"notifications": array(ref("Notification")), "unread": integer}),
@@ -303,3 +371,9 @@ var schemas = map[string]any{
 
 var signalStatuses = enum("new", "acknowledged", "accepted", "rejected", "planned", "done")
 var severities = enum("low", "high", "critical")
+
+var webhookEvents = enum("*", "signal.raised", "signal.decided", "escalation.raised", "escalation.resolved")
+
+var benefitKinds = enum("time_saved", "cost_avoided", "revenue", "quality", "risk")
+var benefitUnits = enum("hours", "EUR", "count")
+var numeric = map[string]any{"type": "number"}

@@ -156,6 +156,15 @@ func (s *Service) ModerationQueue(ctx context.Context, u *relais.User, spaceID i
 	return s.Store.ModerationQueue(ctx, spaceID)
 }
 
+// HiddenPosts returns the hidden posts of a space to whoever may moderate
+// it, so that a hidden post can be reviewed and restored.
+func (s *Service) HiddenPosts(ctx context.Context, u *relais.User, spaceID int64) ([]*relais.Post, error) {
+	if _, _, err := s.may(ctx, u, spaceID, policy.ModeratePost); err != nil {
+		return nil, err
+	}
+	return s.Store.HiddenPosts(ctx, spaceID)
+}
+
 // DismissFlags keeps a flagged post: its open flags are closed. Members do
 // not see the change, so a steward in co-pilot does it directly.
 func (s *Service) DismissFlags(ctx context.Context, u *relais.User, postID int64) error {

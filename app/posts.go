@@ -89,7 +89,9 @@ func (s *Service) visiblePost(ctx context.Context, u *relais.User, postID int64)
 	if err := v.Can.Read.Err(); err != nil {
 		return nil, nil, err
 	}
-	if p.Status != relais.StatusPublished && p.AuthorID != u.ID {
+	// A hidden post stays readable by its author and by who moderates the
+	// space, so that it can be reviewed and restored.
+	if p.Status != relais.StatusPublished && p.AuthorID != u.ID && !(p.Status == relais.StatusHidden && v.Can.Moderate.Allowed()) {
 		return nil, nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Post not found.", MessageFR: "Message introuvable."}
 	}
 	return p, v, nil

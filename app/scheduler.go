@@ -9,18 +9,33 @@ import (
 // It checks every interval, and at once when a post is scheduled on this
 // node. Several nodes may run it on one PostgreSQL database: each post
 // appears exactly once. Posts that fell due while no node ran appear at
-// start.
+// start. Beside it, the outbox is sent on the same interval: webhook
+// deliveries and e-mail (see runOutbox).
 func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Second
 	}
+	outbox := make(chan struct{})
+	go func() { defer close(outbox); s.runOutbox(ctx, interval) }()
+	defer func() { <-outbox }()
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var lastReports time.Time
 	for {
 		if n, err := s.PublishDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			s.Log.Error("scheduler: publishing due posts", "err", err)
 		} else if n > 0 {
 			s.Log.Info("scheduler: published scheduled posts", "count", n)
+		}
+		// Monthly reports: looked for at most once a minute, delivered once
+		// per community and month whatever the number of nodes.
+		if now := time.Now(); now.Sub(lastReports) >= time.Minute {
+			lastReports = now
+			if n, err := s.DeliverMonthlyReports(ctx, now); err != nil && ctx.Err() == nil {
+				s.Log.Error("scheduler: delivering monthly reports", "err", err)
+			} else if n > 0 {
+				s.Log.Info("scheduler: delivered monthly reports", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

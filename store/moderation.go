@@ -137,6 +137,13 @@ func (s *Store) PinnedPosts(ctx context.Context, spaceID int64) ([]*relais.Post,
 		WHERE p.space_id = ? AND p.pinned_at IS NOT NULL AND p.status = 'published' ORDER BY p.pinned_at DESC, p.id DESC LIMIT 20`, spaceID)
 }
 
+// HiddenPosts returns the hidden posts of a space, most recently hidden
+// first, for its moderators to review or restore.
+func (s *Store) HiddenPosts(ctx context.Context, spaceID int64) ([]*relais.Post, error) {
+	return s.posts(ctx, "SELECT "+postColumns+` FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.space_id = ? AND p.status = 'hidden' ORDER BY p.moderated_at DESC, p.id DESC LIMIT 200`, spaceID)
+}
+
 // FlagPost files a member's flag on a post in its space's moderation
 // queue. A second open flag by the same person is a conflict.
 func (s *Store) FlagPost(ctx context.Context, f *relais.Flag) error {

@@ -277,6 +277,9 @@ type Member struct {
 	Name    string `json:"name"`
 	Steward bool   `json:"steward"`
 	Manager bool   `json:"manager"`
+	// Joined is true for a member of a community (who may be removed),
+	// false for a steward who did not join it and for a team.
+	Joined bool `json:"joined"`
 }
 
 // Members returns the people of a space: community members and stewards,
@@ -286,7 +289,8 @@ func (s *Store) Members(ctx context.Context, spaceID int64) ([]Member, error) {
 	err := s.read(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT u.id, u.login, u.name,
 			EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id),
-			EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id)
+			EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id),
+			EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
 			FROM spaces s JOIN users u ON u.active AND (
 				EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
 				OR EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id)
@@ -299,7 +303,7 @@ func (s *Store) Members(ctx context.Context, spaceID int64) ([]Member, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var m Member
-			if err := rows.Scan(&m.UserID, &m.Login, &m.Name, &m.Steward, &m.Manager); err != nil {
+			if err := rows.Scan(&m.UserID, &m.Login, &m.Name, &m.Steward, &m.Manager, &m.Joined); err != nil {
 				return err
 			}
 			ms = append(ms, m)

@@ -43,15 +43,140 @@ type doneNotice struct {
 }
 
 // Subject returns the heading of a request: the thread's title, the thread
-// a reply answers, or the person a decision on a request to join is about.
+// a reply answers, the person a decision on a request to join is about,
+// or what a steward's action will do.
 func (p *Page) Subject(a *relais.Approval) string {
+	act := action(a)
 	switch a.Kind {
-	case "post":
+	case relais.ApprovePost:
 		return a.PostTitle
-	case "reply":
+	case relais.ApproveReply:
 		return p.Tf("approvals.reply_to", a.PostTitle)
+	case relais.ApproveJoin:
+		return p.Tf("approvals.join_of", a.JoinUserName)
+	case relais.ApproveModerate:
+		if act.Op == "restore" {
+			return p.Tf("approvals.restore", a.PostTitle)
+		}
+		return p.Tf("approvals.hide", a.PostTitle)
+	case relais.ApprovePin:
+		if act.Pin {
+			return p.Tf("approvals.pin", a.PostTitle)
+		}
+		return p.Tf("approvals.unpin", a.PostTitle)
+	case relais.ApproveSchedule:
+		title := act.Title
+		if title == "" {
+			title = a.PostTitle
+		}
+		if act.PublishAt == nil {
+			return p.Tf("approvals.schedule_undated", title)
+		}
+		return p.Tf("approvals.schedule", title, p.Date(*act.PublishAt))
+	case relais.ApproveWelcome:
+		return p.T("approvals.welcome")
+	case relais.ApproveInvite:
+		return p.Tf("approvals.invite", act.UserName)
+	case relais.ApproveRemove:
+		return p.Tf("approvals.remove", act.UserName)
 	}
-	return p.Tf("approvals.join_of", a.JoinUserName)
+	return p.T("approvals.other")
+}
+
+// KindLabel names the kind of a request, for its tag.
+func (p *Page) KindLabel(k relais.ApprovalKind) string {
+	switch k {
+	case relais.ApprovePost:
+		return p.T("approvals.kind.post")
+	case relais.ApproveReply:
+		return p.T("approvals.kind.reply")
+	case relais.ApproveJoin:
+		return p.T("approvals.kind.join")
+	case relais.ApproveModerate:
+		return p.T("approvals.kind.moderate")
+	case relais.ApprovePin:
+		return p.T("approvals.kind.pin")
+	case relais.ApproveSchedule:
+		return p.T("approvals.kind.schedule")
+	case relais.ApproveWelcome:
+		return p.T("approvals.kind.welcome")
+	case relais.ApproveInvite:
+		return p.T("approvals.kind.invite")
+	case relais.ApproveRemove:
+		return p.T("approvals.kind.remove")
+	}
+	return string(k)
+}
+
+// actionDetail is one line of what a steward's action will do: a text,
+// quoted when someone wrote it, under a label when it needs one.
+type actionDetail struct {
+	Label string
+	Text  string
+	Quote bool
+}
+
+// Details returns what a steward's action waiting for approval will do,
+// line by line (none for content and decisions on requests to join, which
+// the page shows otherwise).
+func (p *Page) Details(a *relais.Approval) []actionDetail {
+	act := action(a)
+	var ds []actionDetail
+	add := func(label, text string, quote bool) {
+		if text != "" {
+			ds = append(ds, actionDetail{Label: label, Text: text, Quote: quote})
+		}
+	}
+	switch a.Kind {
+	case relais.ApproveModerate:
+		if act.Op == "restore" {
+			add("", p.T("approvals.restore_effect"), false)
+			break
+		}
+		add("", p.T("approvals.hide_effect"), false)
+		add(p.T("approvals.rule"), act.Rule, true)
+		add(p.T("approvals.hide_reason"), act.Reason, true)
+	case relais.ApprovePin:
+		if act.Pin {
+			add("", p.T("approvals.pin_effect"), false)
+		} else {
+			add("", p.T("approvals.unpin_effect"), false)
+		}
+	case relais.ApproveSchedule:
+		add("", p.T("approvals.schedule_effect"), false)
+	case relais.ApproveWelcome:
+		if act.Welcome == "" {
+			add("", p.T("approvals.welcome_none"), false)
+		} else {
+			add(p.T("approvals.welcome_text"), act.Welcome, true)
+		}
+	case relais.ApproveInvite:
+		add("", p.Tf("approvals.invite_effect", act.UserName, a.SpaceName), false)
+		add(p.T("approvals.invite_message"), act.Message, true)
+	case relais.ApproveRemove:
+		add("", p.Tf("approvals.remove_effect", act.UserName, a.SpaceName), false)
+		add(p.Tf("approvals.remove_reason", act.UserName), act.Reason, true)
+	}
+	return ds
+}
+
+// action returns what a steward's action will do; empty for the other
+// kinds of requests.
+func action(a *relais.Approval) *relais.ActionPayload {
+	if a.Action == nil {
+		return &relais.ActionPayload{}
+	}
+	return a.Action
+}
+
+// showsContent reports whether a request's page shows the content it is
+// about: the post or reply to publish, the post to schedule, moderate or pin.
+func showsContent(k relais.ApprovalKind) bool {
+	switch k {
+	case relais.ApprovePost, relais.ApproveReply, relais.ApproveSchedule, relais.ApproveModerate, relais.ApprovePin:
+		return true
+	}
+	return false
 }
 
 // threadHref returns the page of the thread a request's content belongs to
@@ -69,7 +194,11 @@ func threadHref(a *relais.Approval, anchored bool) string {
 
 // item renders a request for a list.
 func item(a *relais.Approval) approvalItem {
-	return approvalItem{Approval: a, HTML: markdown(a.Body)}
+	it := approvalItem{Approval: a}
+	if showsContent(a.Kind) && a.Body != "" {
+		it.HTML = markdown(a.Body)
+	}
+	return it
 }
 
 // loadApprovals builds the view of the inbox of the person signed in.
@@ -82,8 +211,10 @@ func (s *Server) loadApprovals(r *http.Request, v *visit) (*approvalsPage, error
 	ap.Path = "/approvals"
 	for _, a := range as {
 		it := item(a)
-		if a.Kind == "reply" {
-			// The thread is published: the mentor reads the reply in its context.
+		switch a.Kind {
+		case relais.ApproveReply, relais.ApproveModerate, relais.ApprovePin:
+			// The thread is published (or hidden, to be restored): the
+			// mentor reads it in its context.
 			it.Href = threadHref(a, false)
 		}
 		ap.Items = append(ap.Items, it)
@@ -128,6 +259,8 @@ func (s *Server) doneNotice(r *http.Request, v *visit, p *Page) *doneNotice {
 		n.Text, n.Href = p.Tf("approvals.done.reply", a.PostTitle, a.SpaceName), threadHref(a, true)
 	case a.Kind == "join":
 		n.Text = p.Tf("approvals.done.join", a.JoinUserName, a.SpaceName)
+	default:
+		n.Text, n.Href = p.Tf("approvals.done.action", p.Subject(a), a.SpaceName), threadHref(a, false)
 	}
 	return n
 }

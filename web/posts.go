@@ -19,6 +19,11 @@ type threadPage struct {
 	Reactions []reaction
 	Replies   []replyItem
 	Reply     replyForm
+	// Moderation is the input and error of the flag, hide, restore and pin
+	// forms; Notice confirms what one of them did.
+	Moderation  moderationForm
+	Notice      string
+	NoticeWaits bool // the action confirmed waits for a mentor
 }
 
 // reaction is one reaction button (or count) on a post or a reply.
@@ -86,6 +91,8 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.fail(w, r, v.page(r, ""), err)
 		return
 	}
+	tp.Notice = moderationNotice(&tp.Page, r.URL.Query().Get("done"))
+	tp.NoticeWaits = r.URL.Query().Get("done") == "pending"
 	s.render(w, r, http.StatusOK, "thread", tp)
 }
 

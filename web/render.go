@@ -51,6 +51,9 @@ type Page struct {
 	// Approvals is the number of co-pilot requests waiting for the
 	// decision of the person signed in; render fills it.
 	Approvals int
+	// Inbox is what reaches the person signed in (unread notifications,
+	// co-pilots they follow, pending invitations); render fills it.
+	Inbox inbox
 }
 
 // base returns the common part of a page's view; every view embeds Page.
@@ -122,6 +125,7 @@ func text(lang, key string) string {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
 	if v, ok := view.(interface{ base() *Page }); ok {
 		s.countApprovals(r, v.base())
+		s.fillInbox(r, name, v.base())
 	}
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout", view); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -75,6 +76,9 @@ type spacePage struct {
 	Requests     []joinItem
 	RequestsErr  string
 	RequestsRule string
+	// Pinned are the threads stewards keep at the top, listed first on
+	// the newest page (and left out of Posts there).
+	Pinned []*relais.Post
 }
 
 // SameReason reports whether posting and reading are refused by the same
@@ -115,6 +119,12 @@ func (s *Server) loadSpace(r *http.Request, v *visit, id, before int64) (*spaceP
 			sp.Older = ps[len(ps)-1].ID
 		}
 		sp.Posts = ps
+		if before == 0 {
+			if sp.Pinned, err = s.App.PinnedPosts(r.Context(), v.User, id); err != nil {
+				return nil, err
+			}
+			sp.Posts = slices.DeleteFunc(sp.Posts, func(p *relais.Post) bool { return p.Pinned && p.Status == relais.StatusPublished })
+		}
 	}
 	rel := sv.Relation
 	if sv.Can.AcceptCharter.Allowed() && rel.Member && sv.Charter != nil && rel.CharterVersion < sv.Charter.Version {
@@ -153,6 +163,9 @@ func (s *Server) space(w http.ResponseWriter, r *http.Request, v *visit) {
 		sp.Notice = "join.joined"
 	case "pending":
 		sp.Notice = "join.pending"
+	}
+	if r.URL.Query().Get("moderated") == "hidden" {
+		sp.Notice = "thread.done.hidden"
 	}
 	if r.URL.Query().Get("charter") == "accepted" {
 		sp.Notice = "charter.accepted_now"

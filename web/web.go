@@ -61,6 +61,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /approvals/mine", s.signedIn(s.myRequests))
 	mux.Handle("POST /approvals/{id}/approve", post(s.signedIn(s.approve)))
 	mux.Handle("POST /approvals/{id}/reject", post(s.signedIn(s.reject)))
+	s.registerConsole(mux, post)
+	s.registerInbox(mux, post)
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -33,14 +34,15 @@ var Version = "0.1.0-dev"
 const usage = `Relais — enterprise social spaces where every role works inside a clear field of action.
 
 Usage:
-  relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies]
+  relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
   relais version
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
-RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES); a flag on the command line wins.
+RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP); a flag on the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
+--smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
 Run "relais COMMAND --help" for the flags of a command.
 `
 
@@ -90,6 +92,8 @@ type Config struct {
 	Demo          bool
 	DemoPassword  string
 	SecureCookies bool
+	// SMTP is the mail server e-mail leaves through ("": none).
+	SMTP string
 }
 
 // defaultConfig returns the defaults.
@@ -115,6 +119,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Demo && c.DemoPassword == "" {
 		return errors.New("--demo-password must not be empty")
+	}
+	if c.SMTP != "" {
+		if _, err := app.ParseSMTP(c.SMTP); err != nil {
+			// The value is shown without its password, or not at all.
+			if u, perr := url.Parse(c.SMTP); perr == nil {
+				return fmt.Errorf("--smtp %q: %v", u.Redacted(), err)
+			}
+			return fmt.Errorf("--smtp: %v", err)
+		}
 	}
 	return nil
 }
@@ -156,6 +169,8 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			str(&cfg.DemoPassword, "demo-password", "password of every demo account (RELAIS_DEMO_PASSWORD)")
 		case "secure-cookies":
 			boolean(&cfg.SecureCookies, "secure-cookies", "mark cookies Secure: Relais is served behind TLS (RELAIS_SECURE_COOKIES)")
+		case "smtp":
+			str(&cfg.SMTP, "smtp", "mail server for e-mail: smtp://[user:password@]host:port?from=address (RELAIS_SMTP)")
 		}
 	}
 	return fs, envErrs
@@ -225,7 +240,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp")
 	if err != nil {
 		return err
 	}
@@ -262,8 +277,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	svc := app.New(st, events.NewLocal(), log)
+	if cfg.SMTP != "" {
+		if svc.Mailer, err = app.ParseSMTP(cfg.SMTP); err != nil {
+			return err // checked by Validate
+		}
+	}
 	// Scheduled posts appear on time, including those that fell due while
-	// the server was stopped.
+	// the server was stopped; the outbox (webhooks, e-mail) leaves beside.
 	schedCtx, stopScheduler := context.WithCancel(ctx)
 	defer stopScheduler()
 	go svc.RunScheduler(schedCtx, time.Second)

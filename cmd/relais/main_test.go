@@ -40,7 +40,7 @@ func (s *syncBuffer) String() string {
 }
 
 // envNames are the environment variables the commands read.
-var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES"}
+var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES", "RELAIS_SMTP"}
 
 // clearEnv unsets the RELAIS_* variables for the test, so that the
 // environment of whoever runs the tests does not change their outcome.
@@ -102,6 +102,13 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "serve extra argument", args: []string{"serve", "extra-arg"}, code: 2, stderr: `unexpected argument "extra-arg"`, stdoutNone: true},
 		{name: "serve unknown flag", args: []string{"serve", "--nope"}, code: 2, stderr: "-nope", stdoutNone: true},
 		{name: "serve empty demo password", args: []string{"serve", "--demo", "--demo-password", ""}, code: 2, stderr: "--demo-password", stdoutNone: true},
+		{name: "serve smtp not a URL", args: []string{"serve", "--smtp", "mail.example.com"}, code: 2, stderr: "--smtp", stdoutNone: true},
+		{name: "serve smtp without from", args: []string{"serve", "--smtp", "smtp://mail.example.com:587"}, code: 2, stderr: "--smtp", stdoutNone: true},
+		{name: "serve smtp bad from", args: []string{"serve", "--smtp", "smtp://mail.example.com:587?from=nobody"}, code: 2, stderr: "--smtp", stdoutNone: true},
+		{name: "serve smtp bad port", args: []string{"serve", "--smtp", "smtp://mail.example.com:0?from=relais@example.com"}, code: 2, stderr: "--smtp", stdoutNone: true},
+		{name: "serve smtp unknown scheme", args: []string{"serve", "--smtp", "imap://mail.example.com?from=relais@example.com"}, code: 2, stderr: "--smtp", stdoutNone: true},
+		{name: "migrate knows no --smtp", args: []string{"migrate", "--smtp", "smtp://h:25?from=a@b.c"}, code: 2, stderr: "-smtp", stdoutNone: true},
+		{name: "env RELAIS_SMTP", env: map[string]string{"RELAIS_SMTP": "smtp://mail.example.com"}, args: []string{"serve"}, code: 2, stderr: "--smtp", stdoutNone: true},
 		{name: "migrate extra argument", args: []string{"migrate", "--db", "sqlite:" + filepath.Join(tmp, "never.db"), "again"}, code: 2, stderr: "unexpected argument", stdoutNone: true},
 		{name: "migrate bad db", args: []string{"migrate", "--db", "relais.db"}, code: 2, stderr: "--db", stdoutNone: true},
 		{name: "migrate knows no --addr", args: []string{"migrate", "--addr", ":1"}, code: 2, stderr: "-addr", stdoutNone: true},
@@ -153,6 +160,26 @@ func TestUsageErrorsNameTheProblem(t *testing.T) {
 	if code != 2 || !strings.HasPrefix(stderr, "relais migrate: --db \"mysql://x\"") {
 		t.Errorf("migrate --db mysql://x: exit %d, stderr %q", code, stderr)
 	}
+}
+
+// TestSMTPErrorHidesPassword: a refused --smtp is named, never with its
+// password.
+func TestSMTPErrorHidesPassword(t *testing.T) {
+	clearEnv(t)
+	inTempDir(t)
+	code, stdout, stderr := runCmd(t, "serve", "--smtp", "smtp://relais:s3cr3t-pw@mail.example.com:587?from=not-an-address")
+	if code != 2 || !strings.HasPrefix(stderr, "relais serve: --smtp ") || strings.Contains(stderr+stdout, "s3cr3t-pw") {
+		t.Errorf("serve with a bad --smtp: exit %d, stderr %q; want 2 naming --smtp without the password", code, stderr)
+	}
+}
+
+// TestServeWithSMTP: a good RELAIS_SMTP is accepted and serve starts.
+func TestServeWithSMTP(t *testing.T) {
+	clearEnv(t)
+	dir := inTempDir(t)
+	t.Setenv("RELAIS_SMTP", "smtp://relais:pw@127.0.0.1:2525?from=relais@example.com")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--db", "sqlite:"+filepath.Join(dir, "smtp.db"))
+	s.stop(t)
 }
 
 // TestVersion prints one line: the version and the Go version.
