@@ -22,6 +22,12 @@ type Service struct {
 	Bus      events.Bus
 	Log      *slog.Logger
 	Throttle *auth.Throttle
+	// Mailer sends the e-mail outbox; nil when SMTP is not configured, and
+	// QueueMail then queues nothing.
+	Mailer *Mailer
+	// WebhookTimeout bounds one webhook request, from dialing to the end
+	// of the answer (0: DefaultWebhookTimeout).
+	WebhookTimeout time.Duration
 
 	wakeOnce sync.Once
 	wakeCh   chan struct{}

@@ -552,3 +552,72 @@ func TestWebhookAdministration(t *testing.T) {
 		t.Errorf("turning off a webhook that does not exist: %v; want not found", err)
 	}
 }
+
+// TestSchedulerSendsOutbox: the background loop of serve delivers webhooks
+// and sends e-mail on its own.
+func TestSchedulerSendsOutbox(t *testing.T) {
+	for _, engine := range testdb.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newHookEnv(t, engine)
+			hooked := make(chan struct{}, 1)
+			rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusOK)
+				select {
+				case hooked <- struct{}{}:
+				default:
+				}
+			}))
+			t.Cleanup(rc.Close)
+			srv := newSMTPServer(t, func(int) string { return "250 OK" })
+			e.svc.Mailer = srv.mailer(t)
+			h := e.hook(t, rc.URL, "signal.raised")
+
+			ctx, cancel := context.WithCancel(e.ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); e.svc.RunScheduler(ctx, 10*time.Millisecond) }()
+			defer func() { cancel(); <-done }()
+
+			e.raise(t, "Sent by the loop")
+			// Other parts of the loop may queue e-mail too (monthly reports):
+			// this one is told by its subject.
+			const subject = "Envoyé par la boucle"
+			if err := e.svc.QueueMail(e.ctx, "victor.lemaire@relais.example", subject, "Bonjour."); err != nil {
+				t.Fatal(err)
+			}
+			// Waits are bounded so that a broken loop fails rather than hangs.
+			select {
+			case <-hooked:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the scheduler delivered no webhook")
+			}
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				ms, err := e.st.Emails(e.ctx, 500)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var mine *store.Email
+				for _, m := range ms {
+					if m.Subject == subject {
+						mine = m
+					}
+				}
+				d := e.delivery(t, h.ID)
+				if mine != nil && mine.Status == "sent" && d.Status == "delivered" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("after 30 s: e-mail %+v, delivery %+v; want sent and delivered", mine, d)
+				}
+			}
+			n := 0
+			for _, m := range srv.messages() {
+				if strings.Contains(m.data, "Subject: =?utf-8?q?Envoy=C3=A9_par_la_boucle?=") {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("the SMTP server got the e-mail %d times; want once", n)
+			}
+		})
+	}
+}
