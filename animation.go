@@ -123,6 +123,7 @@ type Notification struct {
 	SpaceID   int64      `json:"space_id,omitempty"`
 	SpaceName string     `json:"space_name,omitempty"`
 	PostID    int64      `json:"post_id,omitempty"`
+	PostTitle string     `json:"post_title,omitempty"`
 	ActorID   int64      `json:"actor_id,omitempty"`
 	ActorName string     `json:"actor_name,omitempty"`
 	SubjectID int64      `json:"subject_id,omitempty"`

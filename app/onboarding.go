@@ -102,6 +102,20 @@ func (s *Service) CoPilots(ctx context.Context, u *relais.User) ([]*relais.Onboa
 	return out, nil
 }
 
+// CoPilotCount counts the social media managers in co-pilot whom the actor
+// follows: those they mentor, or all of them for whom the policy lets
+// confirm anyone's onboarding (the community manager).
+func (s *Service) CoPilotCount(ctx context.Context, u *relais.User) (int, error) {
+	a := policy.ActorOf(u)
+	if !policy.Decide(a, policy.ConfirmOnboarding, policy.Target{MentorID: u.ID}).Allowed() {
+		return 0, nil // who may confirm nobody's onboarding follows nobody
+	}
+	if policy.Decide(a, policy.ConfirmOnboarding, policy.Target{}).Allowed() {
+		return s.Store.CountCoPilots(ctx, 0)
+	}
+	return s.Store.CountCoPilots(ctx, u.ID)
+}
+
 // Notifications returns a page of the actor's notifications and how many
 // are unread.
 func (s *Service) Notifications(ctx context.Context, u *relais.User, beforeID int64, limit int) ([]*relais.Notification, int, error) {

@@ -9,13 +9,19 @@ import (
 )
 
 // Notifications returns a page of a person's notifications, newest first.
+// The title of the post a notification concerns is given only for the
+// kinds whose recipient reads that post (its author, the stewards of its
+// space): an escalation may concern a team post its assignee cannot read.
 func (s *Store) Notifications(ctx context.Context, userID, beforeID int64, limit int) ([]*relais.Notification, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 50
 	}
 	q, args := `SELECT n.id, n.kind, COALESCE(n.space_id, 0), COALESCE(s.name, ''), COALESCE(n.post_id, 0), COALESCE(n.actor_id, 0),
-		COALESCE(a.name, ''), COALESCE(n.subject_id, 0), n.rule, n.detail, n.created_at, n.read_at
+		COALESCE(a.name, ''), COALESCE(n.subject_id, 0), n.rule, n.detail, n.created_at, n.read_at,
+		CASE WHEN n.kind IN ('post.hidden', 'post.restored', 'approval.approved', 'approval.rejected', 'signal.suggested')
+			THEN COALESCE(p.title, '') ELSE '' END
 		FROM notifications n LEFT JOIN spaces s ON s.id = n.space_id LEFT JOIN users a ON a.id = n.actor_id
+		LEFT JOIN posts p ON p.id = n.post_id
 		WHERE n.user_id = ?`, []any{userID}
 	if beforeID > 0 {
 		q, args = q+" AND n.id < ?", append(args, beforeID)
@@ -33,7 +39,7 @@ func (s *Store) Notifications(ctx context.Context, userID, beforeID int64, limit
 			var created int64
 			var read sql.NullInt64
 			if err := rows.Scan(&n.ID, &n.Kind, &n.SpaceID, &n.SpaceName, &n.PostID, &n.ActorID, &n.ActorName, &n.SubjectID,
-				&n.Rule, &n.Detail, &created, &read); err != nil {
+				&n.Rule, &n.Detail, &created, &read, &n.PostTitle); err != nil {
 				return err
 			}
 			n.CreatedAt = fromMillis(created)

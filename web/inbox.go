@@ -67,12 +67,10 @@ func (s *Server) fillInbox(r *http.Request, name string, p *Page) {
 	} else {
 		p.Inbox.Unread = n
 	}
-	if followsCoPilots(p.User) {
-		if cs, err := s.App.CoPilots(ctx, p.User); err != nil {
-			s.log().Warn("web: count co-pilots", "path", r.URL.Path, "err", err)
-		} else {
-			p.Inbox.CoPilots = len(cs)
-		}
+	if n, err := s.App.CoPilotCount(ctx, p.User); err != nil {
+		s.log().Warn("web: count co-pilots", "path", r.URL.Path, "err", err)
+	} else {
+		p.Inbox.CoPilots = n
 	}
 	if name != "home" {
 		return
@@ -85,14 +83,6 @@ func (s *Server) fillInbox(r *http.Request, name string, p *Page) {
 	if r.URL.Query().Get("invitation") == "declined" {
 		p.Inbox.Notice = p.T("invitation.declined")
 	}
-}
-
-// followsCoPilots reports whether the person may follow social media
-// managers in co-pilot: only an internal social media manager or the
-// community manager is ever a mentor (see app.StartCoPilot), so the others
-// are spared the query on every page. CoPilots decides who sees whom.
-func followsCoPilots(u *relais.User) bool {
-	return u.Employment == relais.Internal && (u.HasRole(relais.RoleSocialMediaManager) || u.HasRole(relais.RoleCommunityManager))
 }
 
 // notificationsPerPage is the number of notifications listed on a page.

@@ -24,7 +24,6 @@ var messages = map[string]map[string]string{
 
 		"approvals.title":             "Approbations",
 		"approvals.heading":           "Demandes à approuver",
-		"approvals.intro":             "Les messages et les réponses des social media managers dont vous êtes le mentor attendent ici votre décision. Approuver les rend visibles des membres ; refuser envoie votre raison à l'auteur.",
 		"approvals.count.one":         "%d demande en attente",
 		"approvals.count.other":       "%d demandes en attente",
 		"approvals.none":              "Aucune demande n'attend votre décision.",
@@ -52,7 +51,6 @@ var messages = map[string]map[string]string{
 
 		"requests.title":           "Mes demandes",
 		"requests.heading":         "Mes demandes d'approbation",
-		"requests.intro":           "Pendant la période de doubles commandes, vos messages et vos réponses attendent l'approbation de votre mentor. Voici où en est chacun, et la raison d'un refus.",
 		"requests.none":            "Vous n'avez aucune demande d'approbation.",
 		"requests.status.pending":  "En attente de votre mentor",
 		"requests.status.approved": "Approuvé",
@@ -268,7 +266,6 @@ var messages = map[string]map[string]string{
 
 		"approvals.title":             "Approvals",
 		"approvals.heading":           "Requests to approve",
-		"approvals.intro":             "The posts and replies of the social media managers you mentor wait here for your decision. Approving makes them visible to the members; rejecting sends your reason to the author.",
 		"approvals.count.one":         "%d request waiting",
 		"approvals.count.other":       "%d requests waiting",
 		"approvals.none":              "No request waits for your decision.",
@@ -296,7 +293,6 @@ var messages = map[string]map[string]string{
 
 		"requests.title":           "My requests",
 		"requests.heading":         "My approval requests",
-		"requests.intro":           "During the co-pilot period, your posts and replies wait for your mentor's approval. Here is where each one stands, and the reason for a rejection.",
 		"requests.none":            "You have no approval requests.",
 		"requests.status.pending":  "Waiting for your mentor",
 		"requests.status.approved": "Approved",
