@@ -4,17 +4,12 @@ import (
 	"context"
 
 	"relais"
+	"relais/events"
 	"relais/store"
 )
 
 // Events of the value ledger and of reports. (They belong with the other
 // kinds in package events once its owners add them.)
-const (
-	eventBenefitDeclared = "benefit.declared"
-	eventNarrativeSet    = "report.narrative"
-	eventReportDelivered = "report.delivered"
-)
-
 // DeclareBenefit records what a post, or a signal's decision, brought the
 // actor: time saved, cost avoided, revenue, quality or risk. The actor must
 // be able to read the post, or to see the signal (its raiser, its owner,
@@ -40,7 +35,7 @@ func (s *Service) DeclareBenefit(ctx context.Context, u *relais.User, in relais.
 	if err := s.Store.CreateBenefit(ctx, b); err != nil {
 		return nil, err
 	}
-	s.publish(eventBenefitDeclared, b.SpaceID, u.ID, b.ID)
+	s.publish(events.BenefitDeclared, b.SpaceID, u.ID, b.ID)
 	return b, nil
 }
 
@@ -77,16 +72,16 @@ func (s *Service) seeSignal(ctx context.Context, u *relais.User, id int64) error
 	return notFound
 }
 
-// MyBenefits is the actor's own value ledger: a page of their entries,
-// newest first, and the totals of all of them per kind and unit.
-type MyBenefits struct {
-	Benefits []*relais.Benefit    `json:"benefits"`
+// Ledger is a person's own value ledger: a page of their entries, newest
+// first, and the totals of all of them per kind and unit.
+type Ledger struct {
+	Benefits []*relais.Benefit     `json:"benefits"`
 	Totals   []relais.BenefitTotal `json:"totals"`
 }
 
 // MyBenefits returns the benefits the actor declared. Nobody else reads
 // a person's own entries.
-func (s *Service) MyBenefits(ctx context.Context, u *relais.User, beforeID int64, limit int) (*MyBenefits, error) {
+func (s *Service) MyBenefits(ctx context.Context, u *relais.User, beforeID int64, limit int) (*Ledger, error) {
 	bs, err := s.Store.Benefits(ctx, store.BenefitFilter{UserID: u.ID, BeforeID: beforeID, Limit: limit})
 	if err != nil {
 		return nil, err
@@ -95,5 +90,5 @@ func (s *Service) MyBenefits(ctx context.Context, u *relais.User, beforeID int64
 	if err != nil {
 		return nil, err
 	}
-	return &MyBenefits{Benefits: bs, Totals: ts}, nil
+	return &Ledger{Benefits: bs, Totals: ts}, nil
 }

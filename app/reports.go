@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"relais"
+	"relais/events"
 	"relais/policy"
 )
 
@@ -70,24 +71,14 @@ func (s *Service) SetNarrative(ctx context.Context, u *relais.User, spaceID int6
 		return nil, &relais.Error{Code: relais.EINVALID, Field: "narrative", Message: "The text holds invalid characters (not UTF-8, or a NUL).",
 			MessageFR: "Le texte contient des caractères invalides (hors UTF-8, ou NUL)."}
 	}
-	v, d, err := s.may(ctx, u, spaceID, policy.ReadReport)
-	if err != nil {
+	if _, _, err := s.may(ctx, u, spaceID, policy.NarrateReport); err != nil {
 		return nil, err
-	}
-	// Among the readers the policy lets through, those who animate the
-	// space write; the others read. (A policy action of its own would
-	// carry this sentence in the rulebook: see the report of this change.)
-	writer := (v.Kind == relais.SpaceCommunity && v.Relation.Steward) || (v.Kind == relais.SpaceTeam && v.Relation.Manager)
-	if !writer {
-		return nil, &relais.Error{Code: relais.EFORBIDDEN, Rule: d.Rule.ID,
-			Message:   "The stewards of a community, and a team's manager for its space, write the report's narrative; the community manager and the sponsor read it.",
-			MessageFR: "Les animateurs d'une communauté, et le manager pour l'espace de son équipe, rédigent le commentaire du rapport ; le community manager et le sponsor le lisent."}
 	}
 	n := &relais.ReportNarrative{SpaceID: spaceID, Period: month.Month(), Narrative: text, AuthorID: u.ID, AuthorName: u.Name}
 	if err := s.Store.SetNarrative(ctx, n); err != nil {
 		return nil, err
 	}
-	s.publish(eventNarrativeSet, spaceID, u.ID, spaceID)
+	s.publish(events.NarrativeSet, spaceID, u.ID, spaceID)
 	return n, nil
 }
 
@@ -127,7 +118,7 @@ func (s *Service) DeliverMonthlyReports(ctx context.Context, now time.Time) (int
 			continue // another node did
 		}
 		n++
-		s.publish(eventReportDelivered, sp.ID, 0, sp.ID)
+		s.publish(events.ReportDelivered, sp.ID, 0, sp.ID)
 		subject := "Rapport de " + monthFR(p.From) + " — « " + sp.Name + " »"
 		for _, rc := range recipients {
 			if strings.TrimSpace(rc.Email) == "" {

@@ -58,6 +58,11 @@ const (
 	SignalSuggested    = "signal.suggested"
 	EscalationRaised   = "escalation.raised"
 	EscalationResolved = "escalation.resolved"
+
+	// Reports and value.
+	BenefitDeclared = "benefit.declared"
+	NarrativeSet    = "report.narrative"
+	ReportDelivered = "report.delivered"
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by

@@ -102,6 +102,8 @@ const (
 	Escalate Action = "escalation.raise"
 	// ReadReport is reading a space's periodic report.
 	ReadReport Action = "report.read"
+	// NarrateReport is writing the steward's own words for a report.
+	NarrateReport Action = "report.narrate"
 	// DecideSignal is acknowledging, accepting, rejecting, planning or
 	// closing a signal one owns.
 	DecideSignal Action = "signal.decide"
@@ -116,7 +118,7 @@ const (
 // Actions lists every action, in a stable order.
 var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
-	RaiseSignal, SuggestSignal, Escalate, ReadReport,
+	RaiseSignal, SuggestSignal, Escalate, ReadReport, NarrateReport,
 	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 	DecideSignal, ResolveEscalation, ManageWebhooks}
 
@@ -336,6 +338,11 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleReportRead)
 		}
 		return decide(Deny, RuleReportReaders)
+	case act == NarrateReport:
+		if t.Manager {
+			return decide(Allow, RuleReportNarrate)
+		}
+		return decide(Deny, RuleReportNarrators)
 	case act == SuggestSignal:
 		return decide(Allow, RuleSignalSuggest)
 	case act == EditCharter && !t.Manager:
@@ -414,6 +421,13 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleReportRead)
 		}
 		return decide(Deny, RuleReportReaders)
+	case NarrateReport:
+		// The narrative is the steward's account; the CM and the sponsor
+		// read it. Members never see it, so a co-pilot writes it directly.
+		if t.Steward {
+			return decide(Allow, RuleReportNarrate)
+		}
+		return decide(Deny, RuleReportNarrators)
 	case ReadPosts:
 		if member {
 			return decide(Allow, RuleCommunityMember)

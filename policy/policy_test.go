@@ -445,6 +445,11 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 			return policy.Allow, "report.read"
 		}
 		return policy.Deny, "report.readers_only"
+	case act == policy.NarrateReport:
+		if p.name == "manager" {
+			return policy.Allow, "report.narrate"
+		}
+		return policy.Deny, "report.narrators_only"
 	case act == policy.SuggestSignal:
 		return policy.Allow, "signal.suggest"
 	case act == policy.EditCharter && p.name != "manager":
@@ -538,6 +543,12 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 			return policy.Allow, "report.read"
 		}
 		return policy.Deny, "report.readers_only"
+	case policy.NarrateReport:
+		// The steward writes; the CM and the sponsor only read.
+		if rel == relSteward {
+			return policy.Allow, "report.narrate"
+		}
+		return policy.Deny, "report.narrators_only"
 	}
 	if belongs {
 		return policy.Allow, "community.member"
@@ -587,8 +598,8 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
 	n := len(spaceActions())
-	if n != 21 {
-		t.Fatalf("%d space actions, want 21: add the new action to the specification", n)
+	if n != 22 {
+		t.Fatalf("%d space actions, want 22: add the new action to the specification", n)
 	}
 	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)

@@ -70,6 +70,8 @@ const (
 	RuleReportReaders         = "report.readers_only"
 	RuleWebhookAdmin          = "webhook.admin"
 	RuleWebhookAdminOnly      = "webhook.admin_only"
+	RuleReportNarrate         = "report.narrate"
+	RuleReportNarrators       = "report.narrators_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -245,6 +247,12 @@ var Rules = []Rule{
 	{RuleReportReaders,
 		"Seuls les animateurs, le community manager et le sponsor lisent les rapports d'une communauté.",
 		"Only the stewards, the community manager and the sponsor read a community's reports."},
+	{RuleReportNarrate,
+		"Les animateurs d'une communauté, et le manager pour l'espace de son équipe, rédigent le commentaire du rapport ; le community manager et le sponsor le lisent.",
+		"The stewards of a community, and a team's manager for its space, write the report's narrative; the community manager and the sponsor read it."},
+	{RuleReportNarrators,
+		"Seuls les animateurs (et le manager dans l'espace de son équipe) rédigent le commentaire du rapport.",
+		"Only the stewards (and a manager in their team's space) write the report's narrative."},
 	{RuleWebhookAdmin,
 		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
 		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},

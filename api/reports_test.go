@@ -1,0 +1,472 @@
+package api_test
+
+// Reports and the value ledger through HTTP: the figures of a known
+// corpus, who reads them, the CSV export, the narrative, declared benefits
+// and the monthly delivery.
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"relais"
+	"relais/policy"
+)
+
+// reportCorpus is a community, "Atelier Qualité" (sponsor: the unit
+// Produit, whose head is victor; steward samir), with a known corpus in
+// the period from..to (days, to included):
+//
+//	joined in the period: paul (open), marc (invitation); lea before it
+//	P1 paul: replies paul (self, +5 min), marc (+30 min), samir (+2 h)
+//	P2 marc: reply paul (+90 min)
+//	P3 paul: no reply
+//	P4 lea: pending approval
+//	P5 paul, before the period, with a reply by marc in it
+//	S1 on P1 to victor, accepted; S2 on P2 to the unit Produit, open
+//
+// Threads: 3, answered 2 (after 30 and 90 min): median 3600 s, rate
+// 0.6667. Replies: 5. Active: paul, marc, samir.
+type reportCorpus struct {
+	space    int64
+	from, to string
+	p1, p2   int64
+	s1, s2   int64
+}
+
+func newReportCorpus(t *testing.T, e *env) *reportCorpus {
+	t.Helper()
+	ctx := context.Background()
+	st := e.st
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	units, err := st.Units(ctx)
+	must(err)
+	var produit int64
+	for _, u := range units {
+		if u.Name == "Produit" {
+			produit = u.ID
+		}
+	}
+	sp := &relais.Space{Name: "Atelier Qualité", Kind: relais.SpaceCommunity, Audience: relais.AudienceInternal,
+		JoinPolicy: relais.JoinOpen, Flow: relais.AboveTheFlow, SponsorUnitID: produit, CreatedAt: time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)}
+	must(st.CreateSpace(ctx, sp, &relais.Charter{Objective: "o", Rules: "r", Autonomy: "a", ExpectedActions: "e"}, e.users["claire"]))
+	must(st.AddSteward(ctx, sp.ID, e.users["samir"]))
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	start, end := today.AddDate(0, 0, -30), today.AddDate(0, 0, 2)
+	base := today.AddDate(0, 0, -20)
+	c := &reportCorpus{space: sp.ID, from: start.Format(time.DateOnly), to: end.AddDate(0, 0, -1).Format(time.DateOnly)}
+	for _, j := range []struct {
+		login, source string
+		at            time.Time
+	}{{"paul", relais.SourceOpen, base.Add(time.Hour)}, {"marc", relais.SourceInvitation, base.Add(2 * time.Hour)},
+		{"lea", relais.SourceOpen, start.AddDate(0, 0, -5)}} {
+		must(st.Join(ctx, &relais.Membership{SpaceID: sp.ID, UserID: e.users[j.login], CharterVersion: 1, JoinedAt: j.at, Source: j.source}))
+	}
+	post := func(login string, at time.Time, status relais.PostStatus) int64 {
+		t.Helper()
+		p := &relais.Post{SpaceID: sp.ID, AuthorID: e.users[login], Kind: relais.KindProblem, Title: "Fil de " + login, Body: "b", Status: status, CreatedAt: at}
+		must(st.CreatePost(ctx, p))
+		return p.ID
+	}
+	reply := func(postID int64, login string, at time.Time) {
+		t.Helper()
+		must(st.CreateReply(ctx, &relais.Reply{PostID: postID, AuthorID: e.users[login], Body: "r", Status: relais.StatusPublished, CreatedAt: at}, sp.ID))
+	}
+	t1, t2, t3 := base.AddDate(0, 0, 1), base.AddDate(0, 0, 2), base.AddDate(0, 0, 3)
+	c.p1 = post("paul", t1, relais.StatusPublished)
+	reply(c.p1, "paul", t1.Add(5*time.Minute))
+	reply(c.p1, "marc", t1.Add(30*time.Minute))
+	reply(c.p1, "samir", t1.Add(2*time.Hour))
+	c.p2 = post("marc", t2, relais.StatusPublished)
+	reply(c.p2, "paul", t2.Add(90*time.Minute))
+	post("paul", t3, relais.StatusPublished)
+	post("lea", t3, relais.StatusPendingApproval)
+	p5 := post("paul", start.Add(-time.Hour), relais.StatusPublished)
+	reply(p5, "marc", start.Add(time.Hour))
+	g1 := &relais.Signal{SpaceID: sp.ID, PostID: c.p1, RaisedBy: e.users["samir"], OwnerID: e.users["victor"], Summary: "Export des contrôles qualité", CreatedAt: t1.Add(3 * time.Hour)}
+	must(st.CreateSignal(ctx, g1, 0))
+	g2 := &relais.Signal{SpaceID: sp.ID, PostID: c.p2, RaisedBy: e.users["samir"], UnitID: produit, Summary: "Gabarits de contrôle", CreatedAt: t2.Add(time.Hour)}
+	must(st.CreateSignal(ctx, g2, 0))
+	must(st.DecideSignal(ctx, g1.ID, e.users["victor"], relais.SignalAccepted, "Livré au prochain sprint."))
+	c.s1, c.s2 = g1.ID, g2.ID
+	return c
+}
+
+func (c *reportCorpus) path(query string) string {
+	p := "/api/v1/spaces/" + id(c.space) + "/report"
+	if query != "" {
+		p += "?" + query
+	}
+	return p
+}
+
+func (c *reportCorpus) period() string { return "from=" + c.from + "&to=" + c.to }
+
+func TestReportAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := newReportCorpus(t, e)
+		paul, victor := e.as(t, "paul"), e.as(t, "victor")
+		paul.post(t, "/api/v1/benefits", map[string]any{"post_id": c.p1, "kind": "time_saved", "amount": 1.5, "unit": "hours", "note": "un ticket de moins"}).wantStatus(t, 201)
+		victor.post(t, "/api/v1/benefits", map[string]any{"signal_id": c.s1, "kind": "cost_avoided", "amount": 250.5, "unit": "EUR"}).wantStatus(t, 201)
+		e.as(t, "samir").put(t, c.path("")+"/narrative", map[string]string{"period": time.Now().UTC().Format("2006-01"), "narrative": "=SUM(A1) : un mois actif."}).wantStatus(t, 200)
+
+		var r map[string]any
+		e.as(t, "samir").get(t, c.path(c.period())).wantStatus(t, 200).decode(t, &r)
+		for k, want := range map[string]any{
+			"space_name": "Atelier Qualité", "space_kind": "community", "from": c.from, "to": c.to,
+			"new_members": 2.0, "active_members": 3.0, "posts": 3.0, "replies": 5.0, "answered_threads": 2.0,
+			"answer_rate": 0.6667, "median_first_response_seconds": 3600.0, "signals_raised": 2.0, "signals_decided": 1.0,
+		} {
+			if r[k] != want {
+				t.Errorf("%s = %v, want %v", k, r[k], want)
+			}
+		}
+		if got := compact(dig(r, "funnel", "joined_by_source")); got != `{"invitation":1,"open":1}` {
+			t.Errorf("joined_by_source %s", got)
+		}
+		if got := compact(r["benefits"]); got != `[{"amount":1.5,"count":1,"kind":"time_saved","unit":"hours"},{"amount":250.5,"count":1,"kind":"cost_avoided","unit":"EUR"}]` {
+			t.Errorf("benefits %s", got)
+		}
+		ds, _ := r["decisions"].([]any)
+		if len(ds) != 1 || dig(ds[0], "signal_id") != float64(c.s1) || dig(ds[0], "status") != "accepted" ||
+			dig(ds[0], "decision") != "Livré au prochain sprint." || dig(ds[0], "owner_name") != "Victor Lemaire" {
+			t.Errorf("decisions %s", compact(ds))
+		}
+		if ns, _ := r["narratives"].([]any); len(ns) != 1 || dig(ns[0], "narrative") != "=SUM(A1) : un mois actif." {
+			t.Errorf("narratives %v", r["narratives"])
+		}
+		// The answer holds what its schema requires.
+		var doc map[string]any
+		e.anon().get(t, "/api/openapi.json").decode(t, &doc)
+		schemas, _ := dig(doc, "components", "schemas").(map[string]any)
+		for _, problem := range conforms(schemas, dig(doc, "paths", "/api/v1/spaces/{id}/report", "get", "responses", "200", "content", "application/json", "schema"), any(r), "$") {
+			t.Errorf("report: %s", problem)
+		}
+
+		// Who reads it.
+		for login, want := range map[string]struct {
+			status int
+			rule   string
+		}{
+			"samir": {200, ""}, "claire": {200, ""}, "victor": {200, ""},
+			"paul": {403, policy.RuleReportReaders}, "lea": {403, policy.RuleReportReaders},
+			"xavier": {403, policy.RuleCommunityAudience}, "olivia": {403, policy.RuleCommunityAudience},
+		} {
+			resp := e.as(t, login).get(t, c.path(c.period()))
+			if want.status == 200 {
+				resp.wantStatus(t, 200)
+			} else {
+				resp.wantError(t, want.status, want.rule)
+			}
+		}
+		clients := "/api/v1/spaces/" + id(e.spaces[clientsPro]) + "/report"
+		e.as(t, "xavier").get(t, clients).wantError(t, 403, policy.RuleReportReaders)
+		e.as(t, "olivia").get(t, clients).wantStatus(t, 200)
+		e.as(t, "nadia").get(t, clients).wantStatus(t, 200) // head of Ventes, its sponsor
+		support := "/api/v1/spaces/" + id(e.spaces[supportLyon]) + "/report"
+		e.as(t, "marc").get(t, support).wantStatus(t, 200)
+		e.as(t, "paul").get(t, support).wantError(t, 403, policy.RuleReportReaders)
+		e.as(t, "claire").get(t, support).wantError(t, 403, policy.RuleTeamOutsider)
+		e.as(t, "claire").get(t, "/api/v1/spaces/999999/report").wantError(t, 404, "")
+
+		// Periods.
+		var def map[string]any
+		e.as(t, "claire").get(t, c.path("")).wantStatus(t, 200).decode(t, &def)
+		last := relais.LastFullMonth(time.Now())
+		if def["from"] != last.From.Format(time.DateOnly) || def["to"] != last.To.Format(time.DateOnly) {
+			t.Errorf("default period %v..%v, want the last full month %v", def["from"], def["to"], last)
+		}
+		var jan map[string]any
+		e.as(t, "claire").get(t, c.path("period=2024-02")).wantStatus(t, 200).decode(t, &jan)
+		if jan["from"] != "2024-02-01" || jan["to"] != "2024-02-29" || jan["posts"] != 0.0 || jan["answer_rate"] != nil || jan["median_first_response_seconds"] != nil {
+			t.Errorf("February 2024: %v", jan)
+		}
+		e.as(t, "claire").get(t, c.path("from=2024-01-01&to=2024-12-31")).wantStatus(t, 200) // 366 days
+		for _, q := range []string{"from=2024-02-01&to=2024-01-31", "from=2024-01-01&to=2025-01-01", "from=2024-01-01",
+			"to=2024-01-01", "period=2024-01&from=2024-01-01", "period=2024-1", "from=2024-02-30&to=2024-03-01",
+			"from=01/02/2024&to=2024-03-01", "format=xml", "week=3"} {
+			en := e.as(t, "samir").in("en").get(t, c.path(q)).wantError(t, 400, "")
+			fr := e.as(t, "samir").in("fr").get(t, c.path(q)).wantError(t, 400, "")
+			if q != "week=3" && en.Error != nil && fr.Error != nil && en.Error.Message == fr.Error.Message {
+				t.Errorf("%s: the same message in French and English: %q", q, en.Error.Message)
+			}
+		}
+		rev := e.as(t, "samir").in("fr").get(t, c.path("from=2024-02-01&to=2024-01-31")).wantError(t, 400, "")
+		if rev.Error != nil && (rev.Error.Field != "to" || !strings.Contains(rev.Error.Message, "avant")) {
+			t.Errorf("reversed dates: %+v", rev.Error)
+		}
+	})
+}
+
+func TestReportCSV(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := newReportCorpus(t, e)
+		e.as(t, "paul").post(t, "/api/v1/benefits", map[string]any{"post_id": c.p2, "kind": "risk", "amount": 3}).wantStatus(t, 201)
+		e.as(t, "samir").put(t, c.path("")+"/narrative", map[string]string{"period": time.Now().UTC().Format("2006-01"),
+			"narrative": "=HYPERLINK(\"x\")\nSecond paragraphe, avec « guillemets »."}).wantStatus(t, 200)
+		for _, path := range []string{"/api/v1/spaces/" + id(c.space) + "/report.csv?" + c.period(), c.path(c.period() + "&format=csv")} {
+			resp := e.as(t, "victor").get(t, path).wantStatus(t, 200)
+			if ct := resp.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			want := `attachment; filename="relais-report-` + id(c.space) + "-" + c.from + "-" + c.to + `.csv"`
+			if cd := resp.Header.Get("Content-Disposition"); cd != want {
+				t.Errorf("Content-Disposition %q, want %q", cd, want)
+			}
+			rows, err := csv.NewReader(bytes.NewReader(resp.Body)).ReadAll()
+			if err != nil {
+				t.Fatalf("CSV: %v\n%s", err, resp.Body)
+			}
+			if len(rows) == 0 || strings.Join(rows[0], ",") != "figure,value" {
+				t.Fatalf("header %v", rows)
+			}
+			got := map[string]string{}
+			for _, row := range rows[1:] {
+				if len(row) != 2 {
+					t.Errorf("row %v", row)
+					continue
+				}
+				if _, dup := got[row[0]]; dup {
+					t.Errorf("figure %s twice", row[0])
+				}
+				got[row[0]] = row[1]
+			}
+			dec := "decision." + id(c.s1) + "."
+			month := time.Now().UTC().Format("2006-01")
+			for k, v := range map[string]string{
+				"space": "Atelier Qualité", "from": c.from, "to": c.to, "new_members": "2", "active_members": "3", "posts": "3",
+				"replies": "5", "answered_threads": "2", "answer_rate": "0.6667", "median_first_response_seconds": "3600",
+				"funnel.joined": "2", "funnel.joined.open": "1", "funnel.joined.invitation": "1", "funnel.removed": "0",
+				"signals_raised": "2", "signals_decided": "1", "benefits.risk.count": "3", "benefits.risk.declarations": "1",
+				dec + "status": "accepted", dec + "decision": "Livré au prochain sprint.", dec + "owner": "Victor Lemaire",
+				dec + "summary":      "Export des contrôles qualité",
+				"narrative." + month: "'=HYPERLINK(\"x\")\nSecond paragraphe, avec « guillemets ».",
+			} {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+			if _, err := time.Parse(time.RFC3339, got[dec+"decided_at"]); err != nil {
+				t.Errorf("decided_at %q", got[dec+"decided_at"])
+			}
+		}
+		// Refusals stay JSON errors.
+		e.as(t, "paul").get(t, "/api/v1/spaces/"+id(c.space)+"/report.csv").wantError(t, 403, policy.RuleReportReaders)
+		e.as(t, "victor").get(t, "/api/v1/spaces/"+id(c.space)+"/report.csv?from=2024-02-01&to=2024-01-01").wantError(t, 400, "")
+		e.as(t, "victor").get(t, "/api/v1/spaces/"+id(c.space)+"/report.csv?format=csv").wantError(t, 400, "")
+	})
+}
+
+func TestReportNarrativeAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := newReportCorpus(t, e)
+		path := c.path("") + "/narrative"
+		month := time.Now().UTC().Format("2006-01")
+		var n map[string]any
+		e.as(t, "samir").put(t, path, map[string]string{"period": month, "narrative": " Deux signaux, une décision. "}).wantStatus(t, 200).decode(t, &n)
+		if n["narrative"] != "Deux signaux, une décision." || n["period"] != month || n["author_name"] != "Samir Benali" || n["space_id"] != float64(c.space) {
+			t.Errorf("narrative %v", n)
+		}
+		for login, want := range map[string]struct {
+			status int
+			rule   string
+		}{"claire": {403, policy.RuleReportNarrators}, "victor": {403, policy.RuleReportNarrators}, "paul": {403, policy.RuleReportNarrators},
+			"xavier": {403, policy.RuleCommunityAudience}} {
+			e.as(t, login).put(t, path, map[string]string{"period": month, "narrative": "x"}).wantError(t, want.status, want.rule)
+		}
+		en := e.as(t, "claire").in("en").put(t, path, map[string]string{"period": month, "narrative": "x"}).wantError(t, 403, "")
+		fr := e.as(t, "claire").in("fr").put(t, path, map[string]string{"period": month, "narrative": "x"}).wantError(t, 403, "")
+		if en.Error != nil && fr.Error != nil && (en.Error.Message == fr.Error.Message || !strings.Contains(en.Error.Message, "narrative")) {
+			t.Errorf("messages %q / %q", en.Error.Message, fr.Error.Message)
+		}
+		future := time.Now().UTC().AddDate(0, 2, 0).Format("2006-01")
+		for _, bc := range []struct {
+			body   string
+			status int
+		}{
+			{`{"period":"` + future + `","narrative":"x"}`, 422},
+			{`{"period":"2024-13","narrative":"x"}`, 400},
+			{`{"period":"janvier","narrative":"x"}`, 400},
+			{`{"narrative":"x"}`, 400},
+			{`{"period":"2024-01"}`, 400},
+			{`{"period":"2024-01","narrative":5}`, 400},
+			{`{"period":"2024-01","narrative":"x","extra":1}`, 400},
+			{`{"period":"2024-01","narrative":"` + strings.Repeat("a", relais.MaxNarrative+1) + `"}`, 400},
+		} {
+			e.as(t, "samir").put(t, path, bc.body).wantError(t, bc.status, "")
+		}
+		e.as(t, "marc").put(t, "/api/v1/spaces/"+id(e.spaces[supportLyon])+"/report/narrative", map[string]string{"period": "2024-01", "narrative": "Bon mois."}).wantStatus(t, 200)
+		e.as(t, "paul").put(t, "/api/v1/spaces/"+id(e.spaces[supportLyon])+"/report/narrative", map[string]string{"period": "2024-01", "narrative": "x"}).wantError(t, 403, policy.RuleReportNarrators)
+
+		// The report of the month shows it; an empty text removes it.
+		var r map[string]any
+		e.as(t, "victor").get(t, c.path("period="+month)).wantStatus(t, 200).decode(t, &r)
+		if ns, _ := r["narratives"].([]any); len(ns) != 1 || dig(ns[0], "narrative") != "Deux signaux, une décision." {
+			t.Errorf("narratives %v", r["narratives"])
+		}
+		e.as(t, "samir").put(t, path, map[string]string{"period": month, "narrative": ""}).wantStatus(t, 200)
+		e.as(t, "victor").get(t, c.path("period="+month)).wantStatus(t, 200).decode(t, &r)
+		if ns, _ := r["narratives"].([]any); len(ns) != 0 {
+			t.Errorf("narratives after removal %v", r["narratives"])
+		}
+	})
+}
+
+func TestBenefitsAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := newReportCorpus(t, e)
+		paul := e.as(t, "paul")
+		var b map[string]any
+		paul.post(t, "/api/v1/benefits", map[string]any{"post_id": c.p1, "kind": "time_saved", "amount": 0.75, "note": "  réponse trouvée  "}).wantStatus(t, 201).decode(t, &b)
+		if b["amount"] != 0.75 || b["unit"] != "hours" || b["kind"] != "time_saved" || b["space_id"] != float64(c.space) ||
+			b["post_id"] != float64(c.p1) || b["note"] != "réponse trouvée" || b["user_id"] != float64(e.users["paul"]) {
+			t.Errorf("benefit %v", b)
+		}
+		paul.post(t, "/api/v1/benefits", `{"post_id":`+id(c.p1)+`,"kind":"time_saved","amount":0.25,"unit":"hours"}`).wantStatus(t, 201)
+		paul.post(t, "/api/v1/benefits", `{"signal_id":`+id(c.s2)+`,"kind":"revenue","amount":1000000000,"unit":"EUR"}`).wantStatus(t, 201)
+		paul.post(t, "/api/v1/benefits", `{"post_id":`+id(c.p2)+`,"kind":"quality","amount":2}`).wantStatus(t, 201)
+		e.as(t, "victor").post(t, "/api/v1/benefits", `{"signal_id":`+id(c.s2)+`,"kind":"risk","amount":1}`).wantStatus(t, 201) // head of the unit
+
+		p1 := id(c.p1)
+		for _, bc := range []struct {
+			name, as, body string
+			status         int
+			field          string
+		}{
+			{"unknown kind", "paul", `{"post_id":` + p1 + `,"kind":"bonheur","amount":1}`, 400, "kind"},
+			{"no kind", "paul", `{"post_id":` + p1 + `,"amount":1}`, 400, "kind"},
+			{"no amount", "paul", `{"post_id":` + p1 + `,"kind":"risk"}`, 400, "amount"},
+			{"no target", "paul", `{"kind":"risk","amount":1}`, 400, "post_id"},
+			{"two targets", "paul", `{"post_id":` + p1 + `,"signal_id":` + id(c.s1) + `,"kind":"risk","amount":1}`, 400, "post_id"},
+			{"negative id", "paul", `{"post_id":-4,"kind":"risk","amount":1}`, 400, "post_id"},
+			{"wrong unit", "paul", `{"post_id":` + p1 + `,"kind":"time_saved","amount":1,"unit":"EUR"}`, 422, "unit"},
+			{"unknown unit", "paul", `{"post_id":` + p1 + `,"kind":"revenue","amount":1,"unit":"USD"}`, 422, "unit"},
+			{"zero", "paul", `{"post_id":` + p1 + `,"kind":"revenue","amount":0}`, 422, "amount"},
+			{"negative", "paul", `{"post_id":` + p1 + `,"kind":"revenue","amount":-10}`, 422, "amount"},
+			{"too much", "paul", `{"post_id":` + p1 + `,"kind":"revenue","amount":1000000000.5}`, 422, "amount"},
+			{"three decimals", "paul", `{"post_id":` + p1 + `,"kind":"revenue","amount":0.001}`, 400, "amount"},
+			{"half an incident", "paul", `{"post_id":` + p1 + `,"kind":"risk","amount":1.5}`, 422, "amount"},
+			{"amount as text", "paul", `{"post_id":` + p1 + `,"kind":"risk","amount":"beaucoup"}`, 400, ""},
+			{"amount as bool", "paul", `{"post_id":` + p1 + `,"kind":"risk","amount":true}`, 400, ""},
+			{"long note", "paul", `{"post_id":` + p1 + `,"kind":"risk","amount":1,"note":"` + strings.Repeat("n", relais.MaxNote+1) + `"}`, 400, "note"},
+			{"unknown field", "paul", `{"post_id":` + p1 + `,"kind":"risk","amount":1,"currency":"EUR"}`, 400, "currency"},
+			{"unknown post", "paul", `{"post_id":999999,"kind":"risk","amount":1}`, 404, ""},
+			{"unknown signal", "paul", `{"signal_id":999999,"kind":"risk","amount":1}`, 404, "signal_id"},
+			{"a signal one cannot see", "admin", `{"signal_id":` + id(c.s1) + `,"kind":"risk","amount":1}`, 404, "signal_id"},
+			{"a post one cannot read", "admin", `{"post_id":` + p1 + `,"kind":"risk","amount":1}`, 403, ""},
+			{"external, internal community", "xavier", `{"post_id":` + p1 + `,"kind":"risk","amount":1}`, 403, ""},
+		} {
+			t.Run(bc.name, func(t *testing.T) {
+				en := e.as(t, bc.as).in("en").post(t, "/api/v1/benefits", bc.body).wantError(t, bc.status, "")
+				if en.Error != nil && bc.field != "" && en.Error.Field != bc.field {
+					t.Errorf("field %q, want %q", en.Error.Field, bc.field)
+				}
+				if bc.status == 400 || bc.status == 422 {
+					fr := e.as(t, bc.as).in("fr").post(t, "/api/v1/benefits", bc.body).wantError(t, bc.status, "")
+					if en.Error != nil && fr.Error != nil && en.Error.Message == fr.Error.Message {
+						t.Errorf("the same message in French and English: %q", en.Error.Message)
+					}
+				}
+			})
+		}
+		unit := e.as(t, "paul").in("fr").post(t, "/api/v1/benefits", `{"post_id":`+p1+`,"kind":"time_saved","amount":1,"unit":"EUR"}`).wantError(t, 422, "")
+		if unit.Error != nil && !strings.Contains(unit.Error.Message, "hours") {
+			t.Errorf("unit message %q", unit.Error.Message)
+		}
+
+		// paul's own ledger, with the totals of every entry.
+		var mine struct {
+			Benefits []map[string]any `json:"benefits"`
+			Totals   []map[string]any `json:"totals"`
+		}
+		paul.get(t, "/api/v1/me/benefits?limit=2").wantStatus(t, 200).decode(t, &mine)
+		if len(mine.Benefits) != 2 || mine.Benefits[0]["kind"] != "quality" {
+			t.Errorf("page %v", mine.Benefits)
+		}
+		if got := compact(mine.Totals); got != `[{"amount":1,"count":2,"kind":"time_saved","unit":"hours"},{"amount":1000000000,"count":1,"kind":"revenue","unit":"EUR"},{"amount":2,"count":1,"kind":"quality","unit":"count"}]` {
+			t.Errorf("totals %s", got)
+		}
+		before := fmt.Sprint(mine.Benefits[1]["id"])
+		paul.get(t, "/api/v1/me/benefits?before="+before).wantStatus(t, 200).decode(t, &mine)
+		if len(mine.Benefits) != 2 {
+			t.Errorf("next page %v", mine.Benefits)
+		}
+		var lea map[string]any
+		e.as(t, "lea").get(t, "/api/v1/me/benefits").wantStatus(t, 200).decode(t, &lea)
+		if compact(lea) != `{"benefits":[],"totals":[]}` {
+			t.Errorf("lea's ledger %s", compact(lea))
+		}
+		paul.get(t, "/api/v1/me/benefits?limit=0").wantError(t, 400, "")
+		paul.get(t, "/api/v1/me/benefits?user=2").wantError(t, 400, "")
+	})
+}
+
+// TestMonthlyDeliveryAPI delivers last month's reports from many callers
+// at once, then reads the notifications through the API: one each for the
+// community manager and the sponsor.
+func TestMonthlyDeliveryAPI(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		c := newReportCorpus(t, e)
+		feb := time.Date(2024, 2, 1, 0, 0, 1, 0, time.UTC)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		total := 0
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n, err := e.svc.DeliverMonthlyReports(context.Background(), feb)
+				if err != nil {
+					t.Errorf("delivery: %v", err)
+				}
+				mu.Lock()
+				total += n
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if n, err := e.svc.DeliverMonthlyReports(context.Background(), feb.AddDate(0, 0, 5)); err != nil || total+n != 1 {
+			t.Errorf("%d deliveries, then %d, %v: want exactly one", total, n, err)
+		}
+		for login, want := range map[string]int{"claire": 1, "victor": 1, "samir": 0, "paul": 0} {
+			var out struct {
+				Notifications []map[string]any `json:"notifications"`
+			}
+			e.as(t, login).get(t, "/api/v1/notifications?limit=100").wantStatus(t, 200).decode(t, &out)
+			got := 0
+			for _, n := range out.Notifications {
+				if n["kind"] == relais.NotifyReport {
+					got++
+					if n["subject_id"] != float64(c.space) || n["space_id"] != float64(c.space) || n["detail"] != "2024-01" || n["space_name"] != "Atelier Qualité" {
+						t.Errorf("%s: notification %v", login, n)
+					}
+				}
+			}
+			if got != want {
+				t.Errorf("%s has %d report notifications, want %d", login, got, want)
+			}
+		}
+		// The notification leads to the report of the month.
+		e.as(t, "victor").get(t, c.path("period=2024-01")).wantStatus(t, 200)
+	})
+}
+
+// compact writes v as JSON, whole (jsonText truncates).
+func compact(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
