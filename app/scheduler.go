@@ -27,10 +27,16 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 		} else if n > 0 {
 			s.Log.Info("scheduler: published scheduled posts", "count", n)
 		}
-		// Monthly reports: looked for at most once a minute, delivered once
-		// per community and month whatever the number of nodes.
+		// Once a minute: signals left unanswered past their deadline are
+		// flagged to the community manager, and monthly reports are
+		// delivered, each once whatever the number of nodes.
 		if now := time.Now(); now.Sub(lastReports) >= time.Minute {
 			lastReports = now
+			if n, err := s.MarkStaleSignals(ctx, now); err != nil && ctx.Err() == nil {
+				s.Log.Error("scheduler: marking stale signals", "err", err)
+			} else if n > 0 {
+				s.Log.Info("scheduler: signals became stale", "count", n)
+			}
 			if n, err := s.DeliverMonthlyReports(ctx, now); err != nil && ctx.Err() == nil {
 				s.Log.Error("scheduler: delivering monthly reports", "err", err)
 			} else if n > 0 {
