@@ -153,6 +153,9 @@ const (
 	NotifyEscalation         = "escalation.raised"
 	NotifyEscalationResolved = "escalation.resolved"
 	NotifyReport             = "report.delivered"
+	// What waits for a decision.
+	NotifyApprovalRequested = "approval.requested"
+	NotifyJoinRequested     = "join.requested"
 )
 
 // Onboarding items of a social media manager in co-pilot: all must be done

@@ -13,9 +13,21 @@ import (
 // requestApproval files the approval request for content that waits for
 // the author's mentor, in the transaction that created it.
 func requestApproval(t *tx, kind string, postID, replyID, spaceID, authorID int64, at time.Time) error {
-	_, err := t.exec(`INSERT INTO approvals (kind, post_id, reply_id, space_id, requester_id, mentor_id, status, created_at)
+	id, err := t.insert(`INSERT INTO approvals (kind, post_id, reply_id, space_id, requester_id, mentor_id, status, created_at)
 		VALUES (?, ?, ?, ?, ?, (SELECT mentor_id FROM users WHERE id = ?), 'pending', ?)`,
 		kind, postID, nullID(replyID), spaceID, authorID, authorID, millis(at))
+	if err != nil {
+		return err
+	}
+	return notifyMentor(t, id)
+}
+
+// notifyMentor tells the mentor (if any) of the requester of an approval
+// request that it waits for their decision.
+func notifyMentor(t *tx, approvalID int64) error {
+	_, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, created_at)
+		SELECT a.mentor_id, ?, a.space_id, a.post_id, a.requester_id, a.id, ? FROM approvals a
+		WHERE a.id = ? AND a.mentor_id IS NOT NULL`, relais.NotifyApprovalRequested, millis(time.Now()), approvalID)
 	return err
 }
 
@@ -26,9 +38,13 @@ func requestActionApproval(t *tx, kind relais.ApprovalKind, spaceID, requesterID
 	if err != nil {
 		return 0, err
 	}
-	return t.insert(`INSERT INTO approvals (kind, post_id, target_id, payload, space_id, requester_id, mentor_id, status, created_at)
+	id, err := t.insert(`INSERT INTO approvals (kind, post_id, target_id, payload, space_id, requester_id, mentor_id, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, (SELECT mentor_id FROM users WHERE id = ?), 'pending', ?)`,
 		string(kind), nullID(postID), nullID(targetID), b, spaceID, requesterID, requesterID, millis(at))
+	if err != nil {
+		return 0, err
+	}
+	return id, notifyMentor(t, id)
 }
 
 // RequestActionApproval files, for a steward in co-pilot, a visible action

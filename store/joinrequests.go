@@ -183,8 +183,10 @@ func (s *Store) RequestJoinDecisionApproval(ctx context.Context, joinRequestID, 
 		if relais.ErrorCode(err) == relais.ECONFLICT {
 			return &relais.Error{Code: relais.ECONFLICT, Message: "A decision on this request already waits for a mentor.",
 				MessageFR: "Une décision sur cette demande attend déjà un mentor."}
+		} else if err != nil {
+			return err
 		}
-		return err
+		return notifyMentor(t, id)
 	})
 	return id, err
 }

@@ -264,7 +264,22 @@ func (s *Store) RequestToJoin(ctx context.Context, spaceID, userID int64, charte
 			VALUES (?, ?, ?, 'pending', ?)`, spaceID, userID, charterVersion, millis(time.Now()))
 		if relais.ErrorCode(err) == relais.ECONFLICT {
 			return &relais.Error{Code: relais.ECONFLICT, Message: "Your request to join this space is already waiting for a steward.", MessageFR: "Votre demande pour rejoindre cet espace attend déjà un animateur."}
+		} else if err != nil {
+			return err
 		}
+		// The stewards are told; a community without steward falls to the
+		// community managers.
+		now := millis(time.Now())
+		if _, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, actor_id, subject_id, created_at)
+			SELECT st.user_id, ?, ?, ?, ?, ? FROM space_stewards st WHERE st.space_id = ?`,
+			relais.NotifyJoinRequested, spaceID, userID, id, now, spaceID); err != nil {
+			return err
+		}
+		_, err = t.exec(`INSERT INTO notifications (user_id, kind, space_id, actor_id, subject_id, created_at)
+			SELECT ur.user_id, ?, ?, ?, ?, ? FROM user_roles ur JOIN users u ON u.id = ur.user_id
+			WHERE ur.role = 'community_manager' AND u.active AND u.employment = 'internal'
+			AND NOT EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = ?)`,
+			relais.NotifyJoinRequested, spaceID, userID, id, now, spaceID)
 		return err
 	})
 	return id, err
