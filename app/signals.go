@@ -111,8 +111,10 @@ func (s *Service) signalAccess(ctx context.Context, u *relais.User, g *relais.Si
 		return acc, err
 	}
 	acc.readPost = v.Can.Read.Allowed()
-	// The community manager follows stale signals to chase their owners.
-	oversees := policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed()
+	// The community manager follows stale signals to chase their owners,
+	// and only those: a team's signals are none of their business until
+	// they are left unanswered.
+	oversees := g.Stale && policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed()
 	acc.see = owner || g.RaisedBy == u.ID || acc.readPost || oversees
 	return acc, nil
 }
@@ -127,7 +129,7 @@ func redact(g *relais.Signal, acc signalAccess) *relais.Signal {
 }
 
 // Signal returns one signal to its owner, its raiser, whoever reads the
-// thread it comes from, and the community manager.
+// thread it comes from, and the community manager once it is stale.
 func (s *Service) Signal(ctx context.Context, u *relais.User, id int64) (*relais.Signal, error) {
 	g, err := s.Store.SignalByID(ctx, id)
 	if err != nil {
@@ -322,8 +324,10 @@ func (s *Service) Escalate(ctx context.Context, u *relais.User, in NewEscalation
 	if err != nil {
 		return nil, err
 	}
+	// Created when its default deadline was computed: exactly the
+	// severity's delay after it.
 	e := &relais.Escalation{SpaceID: in.SpaceID, SpaceName: v.Name, PostID: in.PostID, RaisedBy: u.ID, RaiserName: u.Name,
-		AssigneeID: assignee.ID, AssigneeName: assignee.Name, Severity: in.Severity, Summary: summary, DeadlineAt: in.Deadline}
+		AssigneeID: assignee.ID, AssigneeName: assignee.Name, Severity: in.Severity, Summary: summary, DeadlineAt: in.Deadline, CreatedAt: now}
 	if err := s.Store.CreateEscalation(ctx, e); err != nil {
 		return nil, err
 	}

@@ -399,6 +399,13 @@ func (s *Store) DismissSuggestion(ctx context.Context, id, spaceID, actorID int6
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
+			// A suggestion that is not in this space does not exist here.
+			var status string
+			if err := t.queryRow("SELECT status FROM signal_suggestions WHERE id = ? AND space_id = ?", id, spaceID).Scan(&status); err == sql.ErrNoRows {
+				return &relais.Error{Code: relais.ENOTFOUND, Message: "Suggestion not found.", MessageFR: "Suggestion introuvable."}
+			} else if err != nil {
+				return err
+			}
 			return conflict("This suggestion is no longer open.", "Cette suggestion n'est plus ouverte.")
 		}
 		return nil
