@@ -58,13 +58,21 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		// Two PostgreSQL nodes may race on CREATE TABLE IF NOT EXISTS; the
-		// loser sees a unique violation on the catalog and may go on.
-		if s.d.name != "postgres" || !strings.Contains(err.Error(), "23505") {
-			return nil, fmt.Errorf("create schema_migrations: %w", err)
+	// On PostgreSQL, CREATE TABLE IF NOT EXISTS races with itself (a
+	// unique violation on the catalog, or "type already exists"): the table
+	// is created under the same advisory lock as the migrations.
+	err = s.write(ctx, func(t *tx) error {
+		if s.d.name == "postgres" {
+			if _, err := t.exec("SELECT pg_advisory_xact_lock(727342)"); err != nil {
+				return err
+			}
 		}
+		_, err := t.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var applied []string
 	for _, m := range ms {
