@@ -80,6 +80,7 @@ type Permissions struct {
 	Suggest    policy.Decision `json:"-"`
 	Escalate   policy.Decision `json:"-"`
 	ReadReport policy.Decision `json:"-"`
+	Narrate    policy.Decision `json:"-"`
 }
 
 // Animates reports whether the actor has any part in animating the space,
@@ -115,6 +116,7 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		Suggest:    policy.Decide(a, policy.SuggestSignal, t),
 		Escalate:   policy.Decide(a, policy.Escalate, t),
 		ReadReport: policy.Decide(a, policy.ReadReport, t),
+		Narrate:    policy.Decide(a, policy.NarrateReport, t),
 	}
 }
 

@@ -113,6 +113,20 @@ const (
 	// ManageWebhooks is configuring outbound webhooks and reading their
 	// delivery log.
 	ManageWebhooks Action = "webhook.manage"
+
+	// The community manager's cockpit.
+
+	// Govern is editing the strategic plan and the catalog of value
+	// propositions, deciding space requests, allocating social media
+	// managers' hours and reading the governance health.
+	Govern Action = "cockpit.govern"
+	// ReadPlan is reading the strategic plan, its objectives and the
+	// catalog of value propositions.
+	ReadPlan Action = "plan.read"
+	// RequestSpace is a business unit asking for a new community.
+	RequestSpace Action = "space.request"
+	// RenameRoles is giving the organization's own names to the roles.
+	RenameRoles Action = "roles.rename"
 )
 
 // Actions lists every action, in a stable order.
@@ -120,14 +134,14 @@ var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
 	RaiseSignal, SuggestSignal, Escalate, ReadReport, NarrateReport,
 	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
-	DecideSignal, ResolveEscalation, ManageWebhooks}
+	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
 func (a Action) SpaceAction() bool {
 	switch a {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
-		DecideSignal, ResolveEscalation, ManageWebhooks:
+		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles:
 		return false
 	}
 	return true
@@ -297,6 +311,21 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleWebhookAdmin)
 		}
 		return decide(Deny, RuleWebhookAdminOnly)
+	case Govern:
+		if a.Employment == relais.Internal && a.Has(relais.RoleCommunityManager) {
+			return decide(Allow, RuleCockpitCM)
+		}
+		return decide(Deny, RuleCockpitCMOnly)
+	case ReadPlan, RequestSpace:
+		if a.Employment == relais.Internal {
+			return decide(Allow, RulePlanInternal)
+		}
+		return decide(Deny, RulePlanInternalOnly)
+	case RenameRoles:
+		if a.Employment == relais.Internal && (a.Has(relais.RoleCommunityManager) || a.Has(relais.RoleAdministrator)) {
+			return decide(Allow, RuleRolesRename)
+		}
+		return decide(Deny, RuleRolesRenameGovernance)
 	}
 	if t.Space == nil {
 		panic("policy: " + string(act) + " needs a space")

@@ -135,7 +135,7 @@ func relations(k relais.SpaceKind) []string {
 // organization rather than a space.
 var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, policy.DecideApproval, policy.ViewAudit,
 	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward, policy.DecideSignal, policy.ResolveEscalation,
-	policy.ManageWebhooks}
+	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -336,6 +336,28 @@ func matrix() []combo {
 			fields: [6]string{p.name, "webhooks", "-", "-", "-", string(policy.ManageWebhooks)},
 			actor:  p.actor, action: policy.ManageWebhooks, effect: weff, rule: wrule,
 		})
+		// The cockpit: the internal CM governs; employees read the plan and
+		// ask for spaces; the CM and administrators rename roles.
+		cockpit := []struct {
+			act         policy.Action
+			ok          bool
+			allow, deny string
+		}{
+			{policy.Govern, p.internalCM, "cockpit.cm", "cockpit.cm_only"},
+			{policy.ReadPlan, !p.external, "plan.internal", "plan.internal_only"},
+			{policy.RequestSpace, !p.external, "plan.internal", "plan.internal_only"},
+			{policy.RenameRoles, p.internalCM || p.admin, "roles.rename", "roles.rename.governance_only"},
+		}
+		for _, c := range cockpit {
+			eff, rule := policy.Deny, c.deny
+			if c.ok {
+				eff, rule = policy.Allow, c.allow
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "cockpit", "-", "-", "-", string(c.act)},
+				actor:  p.actor, action: c.act, effect: eff, rule: rule,
+			})
+		}
 		// The sponsor of a community reads its reports, member or not;
 		// an external account never sees an internal community.
 		for _, aud := range []relais.Audience{relais.AudienceInternal, relais.AudienceMixed} {
@@ -601,7 +623,7 @@ func TestDecideMatrix(t *testing.T) {
 	if n != 22 {
 		t.Fatalf("%d space actions, want 22: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 4); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -72,6 +72,12 @@ const (
 	RuleWebhookAdminOnly      = "webhook.admin_only"
 	RuleReportNarrate         = "report.narrate"
 	RuleReportNarrators       = "report.narrators_only"
+	RuleCockpitCM             = "cockpit.cm"
+	RuleCockpitCMOnly         = "cockpit.cm_only"
+	RulePlanInternal          = "plan.internal"
+	RulePlanInternalOnly      = "plan.internal_only"
+	RuleRolesRename           = "roles.rename"
+	RuleRolesRenameGovernance = "roles.rename.governance_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -253,6 +259,24 @@ var Rules = []Rule{
 	{RuleReportNarrators,
 		"Seuls les animateurs (et le manager dans l'espace de son équipe) rédigent le commentaire du rapport.",
 		"Only the stewards (and a manager in their team's space) write the report's narrative."},
+	{RuleCockpitCM,
+		"Le community manager gouverne l'ensemble : il tient le plan stratégique et le catalogue des propositions de valeur, décide des demandes d'espaces, répartit les heures des social media managers et suit la santé de la gouvernance.",
+		"The community manager governs the whole: they keep the strategic plan and the catalog of value propositions, decide space requests, allocate the social media managers' hours and follow the governance health."},
+	{RuleCockpitCMOnly,
+		"Seul le community manager modifie le plan, le catalogue, la capacité et décide des demandes d'espaces.",
+		"Only the community manager edits the plan, the catalog and the capacity, and decides space requests."},
+	{RulePlanInternal,
+		"Les salariés lisent le plan stratégique et le catalogue des propositions de valeur, et une unité peut demander la création d'une communauté.",
+		"Employees read the strategic plan and the catalog of value propositions, and a business unit may ask for a new community."},
+	{RulePlanInternalOnly,
+		"Le plan stratégique et les demandes d'espaces sont réservés aux salariés de l'entreprise.",
+		"The strategic plan and space requests are for the company's employees only."},
+	{RuleRolesRename,
+		"Le community manager et les administrateurs donnent aux rôles les noms de l'organisation, en français et en anglais ; les règles gardent leur sens.",
+		"The community manager and the administrators give the roles the organization's own names, in French and English; the rules keep their meaning."},
+	{RuleRolesRenameGovernance,
+		"Seuls le community manager et les administrateurs renomment les rôles.",
+		"Only the community manager and the administrators rename roles."},
 	{RuleWebhookAdmin,
 		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
 		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},

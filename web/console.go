@@ -307,8 +307,9 @@ func (s *Server) loadConsole(r *http.Request, v *visit, id int64) (*consolePage,
 		if c.Requests, err = s.App.MembershipRequests(ctx, v.User, id); err != nil {
 			return nil, err
 		}
-		now := time.Now()
-		if c.Funnel, err = s.App.Funnel(ctx, v.User, id, now.AddDate(0, 0, -funnelDays), now); err != nil {
+		// Whole days, today included: what happened a moment ago counts.
+		tomorrow := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+		if c.Funnel, err = s.App.Funnel(ctx, v.User, id, tomorrow.AddDate(0, 0, -funnelDays), tomorrow); err != nil {
 			return nil, err
 		}
 	}

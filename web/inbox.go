@@ -248,6 +248,40 @@ func (p *Page) tell(n *relais.Notification, me *relais.User, requests map[int64]
 	case relais.NotifyCoPilotEnded:
 		it.Text = p.Tf("notifications.copilot_ended", who)
 		it.Href, it.Link = "/copilots/"+strconv.FormatInt(me.ID, 10), p.T("notifications.see_checklist")
+	case relais.NotifyApprovalRequested:
+		it.Text = p.Tf("notify.approval_requested", who, n.SpaceName)
+		it.Href, it.Link = "/approvals", p.T("notify.see_approvals")
+	case relais.NotifyJoinRequested:
+		it.Text = p.Tf("notify.join_requested", who, n.SpaceName)
+		it.Href, it.Link, it.Label = space, p.T("notify.see_requests"), n.SpaceName
+	case relais.NotifySignalRaised, relais.NotifySignalDecided, relais.NotifySignalStale:
+		switch n.Kind {
+		case relais.NotifySignalRaised:
+			it.Text = p.Tf("notify.signal_raised", who, n.SpaceName)
+			quote(p.T("notify.summary"), n.Detail)
+		case relais.NotifySignalDecided:
+			it.Text = p.Tf("notify.signal_decided", who, n.SpaceName, p.T("notify.status."+n.Rule))
+			quote(p.T("notify.decision"), n.Detail)
+		default:
+			it.Text = p.Tf("notify.signal_stale", n.SpaceName)
+			quote(p.T("notify.summary"), n.Detail)
+		}
+		it.Href, it.Link = "/signals/"+strconv.FormatInt(n.SubjectID, 10), p.T("notify.see_signal")
+	case relais.NotifySignalSuggested:
+		it.Text = p.Tf("notify.signal_suggested", who, n.SpaceName)
+		quote(p.T("notify.note"), n.Detail)
+		it.Href, it.Link, it.Label = space+"/suggestions", p.T("notify.see_suggestions"), n.SpaceName
+	case relais.NotifyEscalation:
+		it.Text = p.Tf("notify.escalation_raised", who, n.SpaceName, p.T("notify.severity."+n.Rule))
+		quote(p.T("notify.summary"), n.Detail)
+		it.Href, it.Link = "/escalations#escalation-"+strconv.FormatInt(n.SubjectID, 10), p.T("notify.see_escalations")
+	case relais.NotifyEscalationResolved:
+		it.Text = p.Tf("notify.escalation_resolved", who, n.SpaceName)
+		quote(p.T("notify.resolution"), n.Detail)
+		it.Href, it.Link = "/escalations#escalation-"+strconv.FormatInt(n.SubjectID, 10), p.T("notify.see_escalations")
+	case relais.NotifyReport:
+		it.Text = p.Tf("notify.report", n.SpaceName, n.Detail)
+		it.Href, it.Link, it.Label = space+"/report?period="+n.Detail, p.T("notify.see_report"), n.SpaceName
 	default:
 		it.Text = p.T("notifications.other")
 		toSpace()

@@ -24,6 +24,9 @@ type threadPage struct {
 	Moderation  moderationForm
 	Notice      string
 	NoticeWaits bool // the action confirmed waits for a mentor
+	// Signals are the signals raised from the post, with their decisions,
+	// and the forms that route it (see signals.go).
+	Signals threadSignals
 }
 
 // reaction is one reaction button (or count) on a post or a reply.
@@ -76,6 +79,9 @@ func (s *Server) loadThread(r *http.Request, v *visit, id int64) (*threadPage, e
 	tp.Path = "/posts/" + strconv.FormatInt(id, 10)
 	for _, rep := range t.Replies {
 		tp.Replies = append(tp.Replies, replyItem{Reply: rep, HTML: markdown(rep.Body), Reactions: reactions(t.Reactions[rep.ID], rep.ID)})
+	}
+	if err := s.loadThreadSignals(r, tp, t); err != nil {
+		return nil, err
 	}
 	return tp, nil
 }

@@ -54,6 +54,9 @@ type Page struct {
 	// Inbox is what reaches the person signed in (unread notifications,
 	// co-pilots they follow, pending invitations); render fills it.
 	Inbox inbox
+	// SignalNav is what the header says of the signals and escalations of
+	// the person signed in; render fills it (see signals.go).
+	SignalNav signalNav
 }
 
 // base returns the common part of a page's view; every view embeds Page.
@@ -126,6 +129,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if v, ok := view.(interface{ base() *Page }); ok {
 		s.countApprovals(r, v.base())
 		s.fillInbox(r, name, v.base())
+		s.fillSignalNav(r, v.base())
 	}
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout", view); err != nil {

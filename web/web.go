@@ -63,6 +63,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /approvals/{id}/reject", post(s.signedIn(s.reject)))
 	s.registerConsole(mux, post)
 	s.registerInbox(mux, post)
+	s.registerRouting(mux, post)
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 

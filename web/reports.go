@@ -1,0 +1,262 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"relais"
+	"relais/app"
+)
+
+func init() {
+	if !slices.Contains(pageFiles, "report") {
+		pageFiles = append(pageFiles, "report")
+		pages = mustParsePages()
+	}
+}
+
+// registerReports adds a space's monthly report: the printable page, its
+// CSV export and the steward's narrative.
+func (s *Server) registerReports(mux *http.ServeMux, post func(http.Handler) http.Handler) {
+	mux.Handle("GET /spaces/{id}/report", s.signedIn(s.report))
+	mux.Handle("GET /spaces/{id}/report.csv", s.signedIn(s.reportCSV))
+	mux.Handle("POST /spaces/{id}/report/narrative", post(s.signedIn(s.setNarrative)))
+}
+
+// reportPage is the printable report of a space for one calendar month:
+// activity, arrivals, signals and their decisions, declared benefits and
+// the steward's narrative.
+type reportPage struct {
+	Page
+	Space  *app.SpaceView
+	Report *relais.Report
+	Period string // the month, YYYY-MM
+	Month  string // the month in words
+	Prev   string // the month before (YYYY-MM)
+	Next   string // the month after, when it has begun ("" otherwise)
+	Latest string // the current month, the latest one may ask for
+	// Writes offers the narrative form; Narrative is its text: the
+	// month's narrative, or what was typed when it was refused.
+	Writes    bool
+	Narrative string
+	Error     string
+	Rule      string
+	Notice    string
+}
+
+// reportMonth reads the ?period= of a report, YYYY-MM; without it, the
+// last full calendar month.
+func reportMonth(r *http.Request) (relais.ReportPeriod, error) {
+	raw := strings.TrimSpace(r.URL.Query().Get("period"))
+	if raw == "" {
+		return relais.LastFullMonth(time.Now()), nil
+	}
+	return relais.ParseMonth("period", raw)
+}
+
+// monthName writes a month in words, in the page's language.
+func (p *Page) monthName(t time.Time) string {
+	months := strings.Split(p.T("reports.month_names"), "|")
+	month := t.Month().String()
+	if len(months) == 12 {
+		month = months[t.Month()-1]
+	}
+	return month + " " + strconv.Itoa(t.Year())
+}
+
+func (s *Server) loadReport(r *http.Request, v *visit, id int64, month relais.ReportPeriod) (*reportPage, error) {
+	sv, err := s.App.Space(r.Context(), v.User, id)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.App.Report(r.Context(), v.User, id, month.From, month.To)
+	if err != nil {
+		return nil, err
+	}
+	rp := &reportPage{Page: v.page(r, ""), Space: sv, Report: rep, Period: month.Month()}
+	rp.Month = rp.monthName(month.From)
+	rp.Title = rp.Tf("reports.title", sv.Name, rp.Month)
+	rp.Path = app.ReportPath(id, rp.Period)
+	rp.Prev = relais.MonthPeriod(month.From.AddDate(0, 0, -1)).Month()
+	current := relais.MonthPeriod(time.Now())
+	rp.Latest = current.Month()
+	if next := month.End(); !next.After(current.From) {
+		rp.Next = next.Format("2006-01")
+	}
+	rp.Writes = sv.Can.Narrate.Allowed() && !month.From.After(current.From)
+	for _, n := range rep.Narratives {
+		if n.Period == rp.Period {
+			rp.Narrative = n.Narrative
+		}
+	}
+	return rp, nil
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	month, err := reportMonth(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	rp, err := s.loadReport(r, v, id, month)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	if r.URL.Query().Get("done") == "narrative" {
+		rp.Notice = rp.T("reports.done.narrative")
+	}
+	s.render(w, r, http.StatusOK, "report", rp)
+}
+
+func (s *Server) setNarrative(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	period, typed := strings.TrimSpace(r.PostForm.Get("period")), r.PostForm.Get("narrative")
+	if _, err := s.App.SetNarrative(r.Context(), v.User, id, period, typed); err != nil {
+		status, e, msg := s.message(r, v.Lang, err)
+		month, perr := relais.ParseMonth("period", period)
+		var rp *reportPage
+		if perr == nil {
+			rp, perr = s.loadReport(r, v, id, month)
+		}
+		if perr != nil || status == http.StatusInternalServerError {
+			s.fail(w, r, v.page(r, ""), err)
+			return
+		}
+		rp.Narrative, rp.Error, rp.Rule = typed, msg, e.Rule
+		s.render(w, r, status, "report", rp)
+		return
+	}
+	http.Redirect(w, r, app.ReportPath(id, period)+"&done=narrative#narrative-h", http.StatusSeeOther)
+}
+
+// reportCSV exports the report of a month as CSV: a figure,value header,
+// then one row per figure, as the API's export.
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	month, err := reportMonth(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	rep, err := s.App.Report(r.Context(), v.User, id, month.From, month.To)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="relais-report-`+strconv.FormatInt(rep.SpaceID, 10)+"-"+month.Month()+`.csv"`)
+	w.WriteHeader(http.StatusOK)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"figure", "value"})
+	for _, f := range rep.Figures() {
+		cw.Write([]string{f.Name, csvCell(f.Value)})
+	}
+	cw.Flush()
+}
+
+// csvCell keeps a spreadsheet from reading a text as a formula: a value
+// that starts like one is prefixed with a quote.
+func csvCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// CSV returns the address of the report's CSV export.
+func (rp *reportPage) CSV() string {
+	return "/spaces/" + strconv.FormatInt(rp.Space.ID, 10) + "/report.csv?period=" + url.QueryEscape(rp.Period)
+}
+
+// MonthPath returns the address of the report of another month.
+func (rp *reportPage) MonthPath(period string) string { return app.ReportPath(rp.Space.ID, period) }
+
+// AnswerRate writes the share of the month's threads that were answered.
+func (rp *reportPage) AnswerRate() string {
+	if rp.Report.AnswerRate == nil {
+		return rp.T("reports.none")
+	}
+	s := strconv.FormatFloat(*rp.Report.AnswerRate*100, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	if rp.Lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return rp.Tf("reports.percent", s)
+}
+
+// MedianFirstResponse writes the median time to a first answer.
+func (rp *reportPage) MedianFirstResponse() string {
+	if rp.Report.MedianFirstResponse == nil {
+		return rp.T("reports.none")
+	}
+	secs := *rp.Report.MedianFirstResponse
+	switch {
+	case secs < 60:
+		return rp.Tf("reports.duration.seconds", secs)
+	case secs < 3600:
+		return rp.Tf("reports.duration.minutes", secs/60)
+	case secs < 86400:
+		return rp.Tf("reports.duration.hours", secs/3600, secs/60%60)
+	}
+	return rp.Tf("reports.duration.days", secs/86400, secs/3600%24)
+}
+
+// Source returns how many members came in one way during the month.
+func (rp *reportPage) Source(src string) int {
+	if rp.Report.Funnel == nil {
+		return 0
+	}
+	return rp.Report.Funnel.JoinedBySource[src]
+}
+
+// BenefitKind names a kind of benefit.
+func (rp *reportPage) BenefitKind(k relais.BenefitKind) string {
+	if !k.Valid() {
+		return string(k)
+	}
+	return rp.T("reports.benefit." + string(k))
+}
+
+// Amount writes a total of benefits in its unit.
+func (rp *reportPage) Amount(b relais.BenefitTotal) string {
+	n := b.Amount.String()
+	if rp.Lang == "fr" {
+		n = b.Amount.French()
+	}
+	switch b.Unit {
+	case relais.UnitHours:
+		return rp.Tf("reports.unit.hours", n)
+	case relais.UnitEUR:
+		return rp.Tf("reports.unit.eur", n)
+	}
+	return n
+}
+
+// DecisionOwner names whoever a decided signal was routed to.
+func (rp *reportPage) DecisionOwner(d relais.ReportDecision) string {
+	if d.UnitName != "" {
+		return rp.Tf("signals.unit_owner", d.UnitName)
+	}
+	return d.OwnerName
+}
