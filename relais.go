@@ -491,6 +491,7 @@ const (
 	AuditEscalationRaised   = "escalation.raised"
 	AuditEscalationResolved = "escalation.resolved"
 	AuditWebhookChanged     = "webhook.changed"
+	AuditSignalDeadline     = "signal.deadline"
 )
 
 // JoinRequestStatus is where a request to join a community stands.

@@ -365,6 +365,7 @@ var schemas = map[string]any{
 		"assignee_id": integer, "assignee_name": str, "severity": severities, "summary": str, "deadline_at": instant,
 		"status": enum("open", "resolved"), "resolution": str, "resolved_by": integer, "resolved_at": instant,
 		"overdue": boolean, "created_at": instant}),
+	"SignalDeadline": obj([]string{"days"}, map[string]any{"days": map[string]any{"type": "integer", "minimum": 1, "maximum": 90}}),
 	"EscalationList": obj([]string{"escalations"}, map[string]any{"escalations": array(ref("Escalation"))}),
 	"Resolution":     obj([]string{"resolution"}, map[string]any{"resolution": map[string]any{"type": "string", "minLength": 1, "maxLength": 5000}}),
 }

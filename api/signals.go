@@ -19,6 +19,8 @@ func (s *Server) signalRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/posts/{id}/signal-suggestions", Auth: true, Summary: "Suggest to the stewards that a post be routed to whoever decides (participants)", Request: "NewSuggestion", Response: "SignalSuggestion", Status: 201, handle: s.suggestSignal},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/signal-suggestions", Auth: true, Summary: "The open suggestions of a space (stewards, a team's manager)", Response: "SignalSuggestionList", Status: 200, handle: s.signalSuggestions},
 		{Method: "POST", Path: "/api/v1/spaces/{id}/signal-suggestions/{suggestion_id}/dismiss", Auth: true, Summary: "Close a suggestion without raising a signal", Status: 204, handle: s.dismissSuggestion},
+		{Method: "GET", Path: "/api/v1/spaces/{id}/signal-deadline", Auth: true, Summary: "The days owners have to answer the signals of a space (default 14)", Response: "SignalDeadline", Status: 200, handle: s.signalDeadline},
+		{Method: "PUT", Path: "/api/v1/spaces/{id}/signal-deadline", Auth: true, Summary: "Set the days owners have to answer the signals of a space, 1 to 90 (the community manager)", Request: "SignalDeadline", Response: "SignalDeadline", Status: 200, handle: s.setSignalDeadline},
 		{Method: "POST", Path: "/api/v1/escalations", Auth: true, Summary: "Escalate a difficult situation to the community manager or a named responsible person (stewards, a team's manager)", Request: "NewEscalation", Response: "Escalation", Status: 201, handle: s.escalate},
 		{Method: "GET", Path: "/api/v1/escalations", Auth: true, Summary: "Every escalation for the community manager; for others, those they raised or were assigned", Response: "EscalationList", Status: 200, handle: s.escalations},
 		{Method: "GET", Path: "/api/v1/escalations/{id}", Auth: true, Summary: "One escalation", Response: "Escalation", Status: 200, handle: s.escalation},
@@ -234,4 +236,39 @@ func (s *Server) resolveEscalation(w http.ResponseWriter, r *http.Request, u *re
 	}
 	e, err := s.App.ResolveEscalation(r.Context(), u, id, *in.Resolution)
 	return writeResult(w, e, err)
+}
+
+func (s *Server) signalDeadline(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	days, err := s.App.SignalDeadline(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"days": days})
+	return nil
+}
+
+func (s *Server) setSignalDeadline(w http.ResponseWriter, r *http.Request, u *relais.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Days *int `json:"days"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Days == nil {
+		return required("days")
+	}
+	days, err := s.App.SetSignalDeadline(r.Context(), u, id, *in.Days)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"days": days})
+	return nil
 }

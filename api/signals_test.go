@@ -1148,3 +1148,37 @@ func TestSignalConcurrentDecisions(t *testing.T) {
 		}
 	})
 }
+
+// TestSignalDeadline checks that the community manager sets how long the
+// owners of a space's signals have to answer, and that later signals are
+// due accordingly.
+func TestSignalDeadline(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		inno := e.spaces[innovation]
+		path := "/api/v1/spaces/" + id(inno) + "/signal-deadline"
+		claire, samir := e.as(t, "claire"), e.as(t, "samir")
+		var got struct{ Days int }
+		samir.get(t, path).wantStatus(t, 200).decode(t, &got)
+		if got.Days != 14 {
+			t.Fatalf("default deadline %d days, want 14", got.Days)
+		}
+		samir.put(t, path, map[string]int{"days": 3}).wantError(t, 403, policy.RuleCockpitCMOnly)
+		for _, body := range []string{`{"days":0}`, `{"days":91}`, `{"days":"3"}`, `{}`, `{"days":3,"x":1}`} {
+			claire.put(t, path, body).wantStatus(t, 400)
+		}
+		claire.put(t, "/api/v1/spaces/999999/signal-deadline", map[string]int{"days": 3}).wantStatus(t, 404)
+		claire.put(t, path, map[string]int{"days": 3}).wantStatus(t, 200).decode(t, &got)
+		if got.Days != 3 {
+			t.Fatalf("deadline after the change %d days, want 3", got.Days)
+		}
+		post := e.as(t, "paul").createPost(t, inno, "Délai de réponse", "Un sujet à trancher.")
+		g := samir.raised(t, map[string]any{"post_id": post.ID, "owner_login": "victor", "summary": "À trancher"})
+		if !g.DueAt.Equal(g.CreatedAt.Add(3 * 24 * time.Hour)) {
+			t.Errorf("created %v, due %v: want due 3 days after creation", g.CreatedAt, g.DueAt)
+		}
+		// Whoever sees the space reads its deadline; an external account
+		// does not see an internal community.
+		e.as(t, "lea").get(t, path).wantStatus(t, 200)
+		e.as(t, "xavier").get(t, path).wantError(t, 403, policy.RuleCommunityAudience)
+	})
+}

@@ -395,3 +395,35 @@ func (s *Service) Escalation(ctx context.Context, u *relais.User, id int64) (*re
 	}
 	return e, nil
 }
+
+// SignalDeadline returns the days owners have to answer the signals of a
+// space the actor may see.
+func (s *Service) SignalDeadline(ctx context.Context, u *relais.User, spaceID int64) (int, error) {
+	if _, err := s.spaceView(ctx, u, spaceID); err != nil {
+		return 0, err
+	}
+	return s.Store.SignalDeadline(ctx, spaceID)
+}
+
+// MaxSignalDeadline bounds the days an owner may be given to answer.
+const MaxSignalDeadline = 90
+
+// SetSignalDeadline sets the response deadline of a space's signals: the
+// community manager governs it.
+func (s *Service) SetSignalDeadline(ctx context.Context, u *relais.User, spaceID int64, days int) (int, error) {
+	if days < 1 || days > MaxSignalDeadline {
+		return 0, &relais.Error{Code: relais.EINVALID, Field: "days", Message: "The deadline is a number of days from 1 to 90.",
+			MessageFR: "L'échéance est un nombre de jours de 1 à 90."}
+	}
+	if err := policy.Decide(policy.ActorOf(u), policy.Govern, policy.Target{}).Err(); err != nil {
+		return 0, err
+	}
+	if _, err := s.spaceView(ctx, u, spaceID); err != nil {
+		return 0, err
+	}
+	if err := s.Store.SetSignalDeadline(ctx, spaceID, u.ID, days); err != nil {
+		return 0, err
+	}
+	s.publish(events.SignalDeadlineSet, spaceID, u.ID, spaceID)
+	return days, nil
+}

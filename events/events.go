@@ -58,6 +58,7 @@ const (
 	SignalSuggested    = "signal.suggested"
 	EscalationRaised   = "escalation.raised"
 	EscalationResolved = "escalation.resolved"
+	SignalDeadlineSet  = "signal.deadline"
 
 	// Reports and value.
 	BenefitDeclared = "benefit.declared"

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"time"
 
@@ -567,4 +568,32 @@ func (s *Store) CountRouting(ctx context.Context, userID int64, all bool) (c Rou
 			Scan(&c.Waiting, &c.Signals, &c.OpenEscalations, &c.Escalations)
 	})
 	return c, err
+}
+
+// SetSignalDeadline sets the number of days owners have to answer the
+// signals raised in a space, for the signals raised from now on.
+func (s *Store) SetSignalDeadline(ctx context.Context, spaceID, actorID int64, days int) error {
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.exec("UPDATE spaces SET signal_deadline_days = ? WHERE id = ?", days, spaceID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Space")
+		}
+		return audit(t, actorID, relais.AuditSignalDeadline, "space", spaceID, spaceID, strconv.Itoa(days)+" days")
+	})
+}
+
+// SignalDeadline returns the days owners have to answer the signals of a
+// space.
+func (s *Store) SignalDeadline(ctx context.Context, spaceID int64) (days int, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		err := t.queryRow("SELECT signal_deadline_days FROM spaces WHERE id = ?", spaceID).Scan(&days)
+		if err == sql.ErrNoRows {
+			return notFound("Space")
+		}
+		return err
+	})
+	return days, err
 }
