@@ -81,6 +81,9 @@ type Permissions struct {
 	Escalate   policy.Decision `json:"-"`
 	ReadReport policy.Decision `json:"-"`
 	Narrate    policy.Decision `json:"-"`
+	// Govern is the community manager's say over the space (its signals'
+	// response deadline).
+	Govern policy.Decision `json:"-"`
 }
 
 // Animates reports whether the actor has any part in animating the space,
@@ -117,6 +120,7 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		Escalate:   policy.Decide(a, policy.Escalate, t),
 		ReadReport: policy.Decide(a, policy.ReadReport, t),
 		Narrate:    policy.Decide(a, policy.NarrateReport, t),
+		Govern:     policy.Decide(a, policy.Govern, policy.Target{}),
 	}
 }
 

@@ -34,6 +34,7 @@ func (s *Server) registerConsole(mux *http.ServeMux, post func(http.Handler) htt
 	mux.Handle("POST /spaces/{id}/console/scheduled/{item}/cancel", post(s.signedIn(s.consoleCancel)))
 	mux.Handle("POST /spaces/{id}/console/invitations", post(s.signedIn(s.consoleInvite)))
 	mux.Handle("POST /spaces/{id}/console/welcome", post(s.signedIn(s.consoleWelcome)))
+	mux.Handle("POST /spaces/{id}/console/signal-deadline", post(s.signedIn(s.consoleDeadline)))
 	mux.Handle("POST /spaces/{id}/console/join-policy", post(s.signedIn(s.consoleJoinPolicy)))
 	mux.Handle("POST /spaces/{id}/console/members/{item}/remove", post(s.signedIn(s.consoleRemove)))
 
@@ -52,6 +53,7 @@ const (
 	inScheduled   = "scheduled"
 	inInvitations = "invitations"
 	inWelcome     = "welcome"
+	inDeadline    = "deadline"
 	inJoinPolicy  = "join-policy"
 	inMembers     = "members"
 )
@@ -87,9 +89,14 @@ type consolePage struct {
 	Invitations []*relais.Invitation
 	Invite      invitationForm
 	Welcome     string
-	Join        joinPolicyForm
-	Members     []consoleMember
-	Funnel      *relais.Funnel
+	// Deadline is the days owners have to answer the space's signals,
+	// for the community manager to set; DeadlineTyped keeps a refused
+	// input.
+	Deadline      int
+	DeadlineTyped string
+	Join          joinPolicyForm
+	Members       []consoleMember
+	Funnel        *relais.Funnel
 	// Denied explains the parts of the console the person may not use.
 	Denied []ruleBox
 }
@@ -340,6 +347,11 @@ func (s *Server) loadConsole(r *http.Request, v *visit, id int64) (*consolePage,
 	if can.ConfigureJoin.Allowed() {
 		c.Join = joinPolicyFormOf(sv.Space)
 	}
+	if can.Govern.Allowed() {
+		if c.Deadline, err = s.App.SignalDeadline(ctx, v.User, id); err != nil {
+			return nil, err
+		}
+	}
 	if can.RemoveMember.Allowed() {
 		ms, err := s.App.Members(ctx, v.User, id)
 		if err != nil {
@@ -423,6 +435,8 @@ func (c *consolePage) doneText(done string) string {
 		return c.T("console.done.invited")
 	case "welcome":
 		return c.T("console.done.welcome")
+	case "deadline":
+		return c.T("console.done.deadline")
 	case "join_policy":
 		return c.T("console.done.join_policy")
 	case "removed":
@@ -637,6 +651,33 @@ func (s *Server) consoleWelcome(w http.ResponseWriter, r *http.Request, v *visit
 		return
 	}
 	consoleDone(w, r, id, inWelcome, actionDone(res, "welcome"), nil)
+}
+
+func (s *Server) consoleDeadline(w http.ResponseWriter, r *http.Request, v *visit) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	typed := strings.TrimSpace(r.PostForm.Get("days"))
+	days, err := strconv.Atoi(typed)
+	if err != nil {
+		days = 0 // the service explains the range
+	}
+	if _, err := s.App.SetSignalDeadline(r.Context(), v.User, id, days); err != nil {
+		s.refuseOnConsole(w, r, v, id, inDeadline, 0, err, func(c *consolePage) { c.DeadlineTyped = typed })
+		return
+	}
+	consoleDone(w, r, id, inDeadline, "deadline", nil)
+}
+
+// DeadlineValue is what the deadline field shows: a refused input, or the
+// current deadline.
+func (c *consolePage) DeadlineValue() string {
+	if c.DeadlineTyped != "" {
+		return c.DeadlineTyped
+	}
+	return strconv.Itoa(c.Deadline)
 }
 
 // splitCriteria splits a comma-separated input; the service trims and drops

@@ -420,3 +420,37 @@ func TestConsoleFrenchAndEnglish(t *testing.T) {
 		}
 	})
 }
+
+// TestConsoleSignalDeadline checks that the community manager sets, from
+// the console, how long owners have to answer the space's signals, and
+// that a steward is not offered it.
+func TestConsoleSignalDeadline(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		console := e.consolePath(innovation)
+		samir := e.browser(t, "en")
+		samir.signIn("samir")
+		mustNotContain(t, samir.get(console), `id="deadline-h"`)
+
+		claire := e.browser(t, "en")
+		claire.signIn("claire")
+		c := claire.get(console)
+		mustStatus(t, c, http.StatusOK)
+		mustContain(t, c, `id="deadline-h"`, `<label for="deadline-days">`, `name="days" type="number" min="1" max="90" required value="14"`)
+		res := claire.postForm(c, console+"/signal-deadline", url.Values{"days": {"120"}})
+		mustStatus(t, res, http.StatusBadRequest)
+		mustContain(t, res, "The deadline is a number of days from 1 to 90.", `value="120"`)
+		res = claire.postForm(c, console+"/signal-deadline", url.Values{"days": {"5"}})
+		mustStatus(t, res, http.StatusSeeOther)
+		mustContain(t, claire.get(res.Location()), "Deadline saved: it applies to the next signals.", `value="5"`)
+		sp, err := e.st.SpaceByName(context.Background(), innovation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if days, err := e.st.SignalDeadline(context.Background(), sp.ID); err != nil || days != 5 {
+			t.Errorf("deadline after the form: %d days, %v; want 5", days, err)
+		}
+		// A forged form from a steward is refused with the rule.
+		res = samir.postForm(samir.get(console), console+"/signal-deadline", url.Values{"days": {"3"}})
+		mustStatus(t, res, http.StatusForbidden)
+	})
+}

@@ -61,6 +61,11 @@ var consoleMessages = map[string]map[string]string{
 		"console.inv.status.declined":         "Déclinée",
 		"console.inv.status.rejected":         "Refusée par le mentor",
 
+		"console.deadline":         "Délai de réponse aux signaux",
+		"console.deadline.label":   "Jours laissés au destinataire d'un signal pour répondre",
+		"console.deadline.hint":    "De 1 à 90 jours ; au-delà, le signal est signalé en retard au community manager. S'applique aux signaux transmis à partir de maintenant.",
+		"console.deadline.submit":  "Enregistrer le délai",
+		"console.done.deadline":    "Délai enregistré : il s'applique aux prochains signaux.",
 		"console.welcome":          "Message d'accueil",
 		"console.welcome.approval": "Un nouveau message d'accueil attend l'approbation de votre mentor.",
 		"console.welcome.label":    "Message envoyé à chaque nouveau membre",
@@ -200,6 +205,11 @@ var consoleMessages = map[string]map[string]string{
 		"console.inv.status.declined":         "Declined",
 		"console.inv.status.rejected":         "Rejected by the mentor",
 
+		"console.deadline":         "Signal response deadline",
+		"console.deadline.label":   "Days the owner of a signal has to answer",
+		"console.deadline.hint":    "From 1 to 90 days; past it, the signal is flagged as late to the community manager. Applies to signals raised from now on.",
+		"console.deadline.submit":  "Save the deadline",
+		"console.done.deadline":    "Deadline saved: it applies to the next signals.",
 		"console.welcome":          "Welcome message",
 		"console.welcome.approval": "A new welcome message waits for your mentor's approval.",
 		"console.welcome.label":    "Message sent to each new member",
