@@ -127,21 +127,28 @@ const (
 	RequestSpace Action = "space.request"
 	// RenameRoles is giving the organization's own names to the roles.
 	RenameRoles Action = "roles.rename"
+
+	// OptInLeaderboard is a space opting in to showing a leaderboard of
+	// its members who opted in themselves.
+	OptInLeaderboard Action = "space.leaderboard"
+	// ManageDirectory is importing the directory (CSV, SCIM) that accounts
+	// and teams come from.
+	ManageDirectory Action = "directory.manage"
 )
 
 // Actions lists every action, in a stable order.
 var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
-	RaiseSignal, SuggestSignal, Escalate, ReadReport, NarrateReport,
+	RaiseSignal, SuggestSignal, Escalate, ReadReport, NarrateReport, OptInLeaderboard,
 	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
-	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles}
+	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
 func (a Action) SpaceAction() bool {
 	switch a {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
-		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles:
+		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory:
 		return false
 	}
 	return true
@@ -321,6 +328,11 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RulePlanInternal)
 		}
 		return decide(Deny, RulePlanInternalOnly)
+	case ManageDirectory:
+		if a.Employment == relais.Internal && a.Has(relais.RoleAdministrator) {
+			return decide(Allow, RuleDirectoryAdmin)
+		}
+		return decide(Deny, RuleDirectoryAdminOnly)
 	case RenameRoles:
 		if a.Employment == relais.Internal && (a.Has(relais.RoleCommunityManager) || a.Has(relais.RoleAdministrator)) {
 			return decide(Allow, RuleRolesRename)
@@ -372,6 +384,11 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleReportNarrate)
 		}
 		return decide(Deny, RuleReportNarrators)
+	case act == OptInLeaderboard:
+		if t.Manager {
+			return decide(Allow, RuleLeaderboardOptIn)
+		}
+		return decide(Deny, RuleLeaderboardStewards)
 	case act == SuggestSignal:
 		return decide(Allow, RuleSignalSuggest)
 	case act == EditCharter && !t.Manager:
@@ -457,6 +474,13 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleReportNarrate)
 		}
 		return decide(Deny, RuleReportNarrators)
+	case OptInLeaderboard:
+		// Ranking people is the space's choice, made by those who answer
+		// for it: its internal stewards.
+		if t.Steward && a.Employment == relais.Internal {
+			return decide(Allow, RuleLeaderboardOptIn)
+		}
+		return decide(Deny, RuleLeaderboardStewards)
 	case ReadPosts:
 		if member {
 			return decide(Allow, RuleCommunityMember)

@@ -135,7 +135,7 @@ func relations(k relais.SpaceKind) []string {
 // organization rather than a space.
 var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, policy.DecideApproval, policy.ViewAudit,
 	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward, policy.DecideSignal, policy.ResolveEscalation,
-	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles}
+	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -347,6 +347,7 @@ func matrix() []combo {
 			{policy.ReadPlan, !p.external, "plan.internal", "plan.internal_only"},
 			{policy.RequestSpace, !p.external, "plan.internal", "plan.internal_only"},
 			{policy.RenameRoles, p.internalCM || p.admin, "roles.rename", "roles.rename.governance_only"},
+			{policy.ManageDirectory, p.admin, "directory.admin", "directory.admin_only"},
 		}
 		for _, c := range cockpit {
 			eff, rule := policy.Deny, c.deny
@@ -472,6 +473,11 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 			return policy.Allow, "report.narrate"
 		}
 		return policy.Deny, "report.narrators_only"
+	case act == policy.OptInLeaderboard:
+		if p.name == "manager" {
+			return policy.Allow, "leaderboard.opt_in"
+		}
+		return policy.Deny, "leaderboard.stewards_only"
 	case act == policy.SuggestSignal:
 		return policy.Allow, "signal.suggest"
 	case act == policy.EditCharter && p.name != "manager":
@@ -571,6 +577,12 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 			return policy.Allow, "report.narrate"
 		}
 		return policy.Deny, "report.narrators_only"
+	case policy.OptInLeaderboard:
+		// Ranking people is decided by internal stewards only.
+		if rel == relSteward && !p.external {
+			return policy.Allow, "leaderboard.opt_in"
+		}
+		return policy.Deny, "leaderboard.stewards_only"
 	}
 	if belongs {
 		return policy.Allow, "community.member"
@@ -620,10 +632,10 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
 	n := len(spaceActions())
-	if n != 22 {
-		t.Fatalf("%d space actions, want 22: add the new action to the specification", n)
+	if n != 23 {
+		t.Fatalf("%d space actions, want 23: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 4); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 5); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

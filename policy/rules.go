@@ -78,6 +78,10 @@ const (
 	RulePlanInternalOnly      = "plan.internal_only"
 	RuleRolesRename           = "roles.rename"
 	RuleRolesRenameGovernance = "roles.rename.governance_only"
+	RuleLeaderboardOptIn      = "leaderboard.opt_in"
+	RuleLeaderboardStewards   = "leaderboard.stewards_only"
+	RuleDirectoryAdmin        = "directory.admin"
+	RuleDirectoryAdminOnly    = "directory.admin_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -277,6 +281,18 @@ var Rules = []Rule{
 	{RuleRolesRenameGovernance,
 		"Seuls le community manager et les administrateurs renomment les rôles.",
 		"Only the community manager and the administrators rename roles."},
+	{RuleLeaderboardOptIn,
+		"Les animateurs internes d'une communauté (le manager pour son équipe) peuvent y ouvrir un classement ; n'y figurent que les personnes qui l'acceptent elles-mêmes.",
+		"The internal stewards of a community (the manager for their team) may open a leaderboard there; only the people who accept it themselves appear in it."},
+	{RuleLeaderboardStewards,
+		"Seuls les animateurs internes (et le manager pour son équipe) ouvrent un classement ; sans cela, personne n'est classé.",
+		"Only the internal stewards (and a manager for their team) open a leaderboard; without one, nobody is ranked."},
+	{RuleDirectoryAdmin,
+		"Les administrateurs importent l'annuaire (fichier CSV, SCIM) d'où viennent les comptes et les équipes.",
+		"Administrators import the directory (CSV file, SCIM) that accounts and teams come from."},
+	{RuleDirectoryAdminOnly,
+		"Seuls les administrateurs importent l'annuaire.",
+		"Only administrators import the directory."},
 	{RuleWebhookAdmin,
 		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
 		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},
