@@ -57,8 +57,12 @@ func operation(rt Route) map[string]any {
 		op["parameters"] = params
 	}
 	if rt.Request != "" {
+		mediaType := "application/json"
+		if rt.Request == "DirectoryCSV" {
+			mediaType = "text/csv"
+		}
 		op["requestBody"] = map[string]any{"required": true,
-			"content": map[string]any{"application/json": map[string]any{"schema": ref(rt.Request)}}}
+			"content": map[string]any{mediaType: map[string]any{"schema": ref(rt.Request)}}}
 	}
 	ok := map[string]any{"description": "Success"}
 	if rt.Response != "" {

@@ -32,6 +32,11 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 		// delivered, each once whatever the number of nodes.
 		if now := time.Now(); now.Sub(lastReports) >= time.Minute {
 			lastReports = now
+			// Activity figures are folded as they come, not only when
+			// someone reads them.
+			if err := s.RefreshAnalytics(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Error("scheduler: folding activity figures", "err", err)
+			}
 			if n, err := s.MarkStaleSignals(ctx, now); err != nil && ctx.Err() == nil {
 				s.Log.Error("scheduler: marking stale signals", "err", err)
 			} else if n > 0 {

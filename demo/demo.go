@@ -171,6 +171,7 @@ func Load(ctx context.Context, st *store.Store, password string) error {
 		}
 	}
 	l.threads(supportSpace, ventesSpace, innovation, clients)
+	l.plan(innovation, clients)
 	return l.err
 }
 

@@ -16,6 +16,9 @@ import (
 type Options struct {
 	// Secure marks session cookies Secure (Relais behind TLS).
 	Secure bool
+	// OIDC signs people in through the company's identity provider (nil:
+	// sign-in by password only).
+	OIDC *app.OIDC
 }
 
 // Handler returns the whole of Relais over HTTP: /healthz, the API under
@@ -26,8 +29,10 @@ func Handler(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-	(&api.Server{App: svc, Log: log}).Register(mux)
-	(&web.Server{App: svc, Log: log, Secure: opt.Secure}).Register(mux)
+	apiServer := &api.Server{App: svc, Log: log}
+	apiServer.Register(mux)
+	apiServer.RegisterSCIM(mux)
+	(&web.Server{App: svc, Log: log, Secure: opt.Secure, OIDC: opt.OIDC}).Register(mux)
 	return securityHeaders(mux)
 }
 

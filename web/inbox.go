@@ -282,6 +282,16 @@ func (p *Page) tell(n *relais.Notification, me *relais.User, requests map[int64]
 	case relais.NotifyReport:
 		it.Text = p.Tf("notify.report", n.SpaceName, n.Detail)
 		it.Href, it.Link, it.Label = space+"/report?period="+n.Detail, p.T("notify.see_report"), n.SpaceName
+	case relais.NotifySpaceRequested:
+		it.Text = p.Tf("notify.space_requested", who, n.Detail)
+		it.Href, it.Link = "/space-requests/"+strconv.FormatInt(n.SubjectID, 10), p.T("notify.see_space_request")
+	case relais.NotifySpaceRequestApproved:
+		it.Text = p.Tf("notify.space_request_approved", who, n.Detail)
+		toSpace()
+	case relais.NotifySpaceRequestRefused:
+		it.Text = p.Tf("notify.space_request_refused", who)
+		quote(p.T("notifications.reason"), n.Detail)
+		it.Href, it.Link = "/space-requests/"+strconv.FormatInt(n.SubjectID, 10), p.T("notify.see_space_request")
 	default:
 		it.Text = p.T("notifications.other")
 		toSpace()

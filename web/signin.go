@@ -26,6 +26,8 @@ type signinPage struct {
 	Next      string
 	Error     string
 	SignedOut bool
+	// OIDC offers the sign-in through the company's identity provider.
+	OIDC bool
 }
 
 // secure reports whether cookies must be Secure for this request.
@@ -63,7 +65,7 @@ func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
 	}
 	lg := lang.FromRequest(r)
 	v := &signinPage{Page: Page{Lang: lg, Path: localPath(r.URL.RequestURI()), Title: text(lg, "signin.title")},
-		Next: next, SignedOut: r.URL.Query().Get("out") == "1"}
+		Next: next, SignedOut: r.URL.Query().Get("out") == "1", OIDC: s.OIDC != nil}
 	v.CSRF = s.signinToken(w, r)
 	s.render(w, r, http.StatusOK, "signin", v)
 }
@@ -88,7 +90,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", e.Field)
 		}
 		p.CSRF = c.Value
-		s.render(w, r, status, "signin", &signinPage{Page: p, Login: login, Next: next, Error: msg})
+		s.render(w, r, status, "signin", &signinPage{Page: p, Login: login, Next: next, Error: msg, OIDC: s.OIDC != nil})
 		return
 	}
 	s.setCookie(w, r, sessionCookie, secret, "/", ss.ExpiresAt)

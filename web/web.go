@@ -25,6 +25,8 @@ type Server struct {
 	Log *slog.Logger
 	// Secure marks cookies Secure: set when Relais is served behind TLS.
 	Secure bool
+	// OIDC signs people in through the company's identity provider (nil: not configured).
+	OIDC *app.OIDC
 }
 
 // maxForm is the largest form body accepted, in bytes.
@@ -64,6 +66,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerConsole(mux, post)
 	s.registerInbox(mux, post)
 	s.registerRouting(mux, post)
+	s.registerDirectory(mux, post)
+	s.registerPlan(mux, post)
+	s.registerOfferings(mux, post)
+	s.registerCockpit(mux, post)
+	s.registerAnalytics(mux, post)
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 

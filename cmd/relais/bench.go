@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"relais/app"
 	"relais/bench"
@@ -100,6 +101,32 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return bench.ReadPage(ctx, bench.Client(r), base, token, space, r, ops/2)
 		}})
 	}
+	// Analytics: a community holding a million threads (100,000 with
+	// --quick), read warm by its steward.
+	workloads = append(workloads, workload{"analytics, 1 reader", func() bench.Result {
+		fail := func(err error) bench.Result { return bench.Result{Errors: 1, FirstErr: err.Error()} }
+		samir, err := bench.Token(ctx, c, base, "samir", "demo")
+		if err != nil {
+			return fail(err)
+		}
+		innovation, err := bench.SpaceID(ctx, c, base, samir, "Innovation Produits")
+		if err != nil {
+			return fail(err)
+		}
+		posts := 1_000_000
+		if *quick {
+			posts = 100_000
+		}
+		load, fold, err := bench.SeedAnalytics(ctx, st, innovation, posts, 500, 24)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stderr, "  %d threads loaded in %v, folded in %v\n", posts, load.Round(time.Millisecond), fold.Round(time.Millisecond))
+		if r := bench.Analytics(ctx, bench.Client(1), base, samir, innovation, 1, 3); r.Errors > 0 {
+			return r
+		}
+		return bench.Analytics(ctx, bench.Client(1), base, samir, innovation, 1, ops/10)
+	}})
 	fmt.Fprintf(stderr, "relais bench on %s (%s): %d workloads\n", st.Engine(), *db, len(workloads))
 	for i, w := range workloads {
 		fmt.Fprintf(stderr, "[%d/%d] %s…\n", i+1, len(workloads), w.name)

@@ -35,14 +35,19 @@ const usage = `Relais — enterprise social spaces where every role works inside
 
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL]
+                 [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
+  relais import  directory [--db URL] [--deactivate-missing] [--dry-run] [--json] FILE.csv
   relais version
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
 RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP); a flag on the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
 --smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
+--oidc-issuer offers "Sign in with your company account" through that OpenID Connect provider
+(RELAIS_OIDC_ISSUER, RELAIS_OIDC_CLIENT_ID, RELAIS_OIDC_CLIENT_SECRET, RELAIS_OIDC_REDIRECT_URL);
+register https://YOUR-HOST/signin/oidc/callback as its redirect URL.
 Run "relais COMMAND --help" for the flags of a command.
 `
 
@@ -63,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = migrate(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = benchCmd(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = importCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "relais %s (%s)\n", Version, runtime.Version())
 	case "help", "--help", "-h":
@@ -75,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	} else if errors.Is(err, errUsage) {
 		return 2
+	} else if errors.Is(err, errRefused) {
+		return 3
 	} else if err != nil {
 		fmt.Fprintf(stderr, "relais: %v\n", err)
 		return 1
@@ -94,6 +103,9 @@ type Config struct {
 	SecureCookies bool
 	// SMTP is the mail server e-mail leaves through ("": none).
 	SMTP string
+	// OIDC is the sign-in through the company's OpenID Connect provider
+	// (no issuer: none).
+	OIDC app.OIDCConfig
 }
 
 // defaultConfig returns the defaults.
@@ -119,6 +131,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Demo && c.DemoPassword == "" {
 		return errors.New("--demo-password must not be empty")
+	}
+	if c.OIDC != (app.OIDCConfig{}) {
+		if err := c.OIDC.Validate(); err != nil {
+			return fmt.Errorf("--oidc-*: %v", err)
+		}
 	}
 	if c.SMTP != "" {
 		if _, err := app.ParseSMTP(c.SMTP); err != nil {
@@ -171,6 +188,11 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			boolean(&cfg.SecureCookies, "secure-cookies", "mark cookies Secure: Relais is served behind TLS (RELAIS_SECURE_COOKIES)")
 		case "smtp":
 			str(&cfg.SMTP, "smtp", "mail server for e-mail: smtp://[user:password@]host:port?from=address (RELAIS_SMTP)")
+		case "oidc":
+			str(&cfg.OIDC.Issuer, "oidc-issuer", "issuer URL of the company's OpenID Connect provider (RELAIS_OIDC_ISSUER)")
+			str(&cfg.OIDC.ClientID, "oidc-client-id", "client id of Relais at the provider (RELAIS_OIDC_CLIENT_ID)")
+			str(&cfg.OIDC.ClientSecret, "oidc-client-secret", "client secret of Relais at the provider; prefer the environment (RELAIS_OIDC_CLIENT_SECRET)")
+			str(&cfg.OIDC.RedirectURL, "oidc-redirect-url", "callback registered at the provider, https://host/signin/oidc/callback (default: from each request's host) (RELAIS_OIDC_REDIRECT_URL)")
 		}
 	}
 	return fs, envErrs
@@ -240,7 +262,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc")
 	if err != nil {
 		return err
 	}
@@ -287,7 +309,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	schedCtx, stopScheduler := context.WithCancel(ctx)
 	defer stopScheduler()
 	go svc.RunScheduler(schedCtx, time.Second)
-	srv := server.NewHTTPServer(cfg.Addr, server.Handler(svc, log, server.Options{Secure: cfg.SecureCookies}))
+	opts := server.Options{Secure: cfg.SecureCookies}
+	if cfg.OIDC.Issuer != "" {
+		if opts.OIDC, err = app.NewOIDC(cfg.OIDC); err != nil {
+			return err // checked by Validate
+		}
+	}
+	srv := server.NewHTTPServer(cfg.Addr, server.Handler(svc, log, opts))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Relais %s serving on %s (%s)\n", Version, url, st.Engine())

@@ -553,8 +553,8 @@ func TestBenchQuick(t *testing.T) {
 		t.Fatalf("bench --quick --json: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("bench --quick --json printed %d lines; want 5:\n%s", len(lines), stdout)
+	if len(lines) != 6 {
+		t.Fatalf("bench --quick --json printed %d lines; want 6:\n%s", len(lines), stdout)
 	}
 	names := map[string]bool{}
 	for _, line := range lines {
@@ -577,7 +577,7 @@ func TestBenchQuick(t *testing.T) {
 		}
 		names[r.Name] = true
 	}
-	if !strings.Contains(stderr, "5 workloads") {
+	if !strings.Contains(stderr, "6 workloads") {
 		t.Errorf("bench progress on stderr: %q", stderr)
 	}
 }
