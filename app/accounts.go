@@ -173,10 +173,10 @@ func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64
 
 // startFirstCoPilot places an external account that becomes a social media
 // manager for the first time in a co-pilot period: none of its actions is
-// visible before an internal mentor approves it. The community manager who
-// grants the role mentors it until they appoint someone else; when an
-// administrator grants it, the period starts without a mentor and what
-// waits goes to the mentor the community manager appoints.
+// visible before an internal mentor approves it. Who grants the role mentors
+// it when the policy lets them mentor (the community manager), until
+// another mentor is appointed; otherwise (an administrator) the period
+// starts without a mentor and what waits goes to the one appointed later.
 func (s *Service) startFirstCoPilot(ctx context.Context, actor, subject *relais.User, roles []relais.Role) error {
 	if subject.Employment == relais.Internal || subject.CoPilot || subject.HasRole(relais.RoleSocialMediaManager) ||
 		!slices.Contains(roles, relais.RoleSocialMediaManager) {
@@ -190,7 +190,7 @@ func (s *Service) startFirstCoPilot(ctx context.Context, actor, subject *relais.
 		return nil // a period already ended: the community manager decided
 	}
 	var mentorID int64
-	if actor.Employment == relais.Internal && actor.HasRole(relais.RoleCommunityManager) {
+	if policy.Decide(policy.ActorOf(actor), policy.Mentor, policy.Target{}).Allowed() {
 		mentorID = actor.ID
 	}
 	if err := s.Store.StartCoPilot(ctx, subject.ID, mentorID, actor.ID); err != nil {

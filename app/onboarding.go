@@ -165,7 +165,7 @@ func (s *Service) StartCoPilot(ctx context.Context, u *relais.User, userID int64
 	case mentor.ID == subject.ID:
 		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "mentor_login", Rule: policy.RuleApprovalOwn,
 			Message: "Nobody mentors themselves.", MessageFR: "Personne n'est son propre mentor."}
-	case mentor.Employment != relais.Internal || !(mentor.HasRole(relais.RoleSocialMediaManager) || mentor.HasRole(relais.RoleCommunityManager)):
+	case !policy.Decide(policy.ActorOf(mentor), policy.Mentor, policy.Target{}).Allowed():
 		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "mentor_login", Rule: policy.RuleApprovalMentor,
 			Message:   "The mentor must be an internal social media manager or the community manager.",
 			MessageFR: "Le mentor doit être un social media manager interne ou le community manager."}

@@ -67,9 +67,8 @@ func (s *Service) RaiseSignal(ctx context.Context, u *relais.User, in NewSignal)
 	return s.Signal(ctx, u, g.ID)
 }
 
-// decider returns the active employee of a login to whom something is
-// routed or escalated. Decisions are taken inside the company: an external
-// account cannot own a signal or an escalation.
+// decider returns the active account of a login to whom something is
+// routed or escalated, if the policy lets it own decisions (an employee).
 func (s *Service) decider(ctx context.Context, u *relais.User, login, field string) (*relais.User, error) {
 	x, err := s.visibleUser(ctx, u, login)
 	if err != nil {
@@ -78,9 +77,10 @@ func (s *Service) decider(ctx context.Context, u *relais.User, login, field stri
 		}
 		return nil, err
 	}
-	switch {
-	case x.Employment != relais.Internal:
-		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: field, Message: x.Name + " is an external account: route it to an employee who decides.",
+	switch d := policy.Decide(policy.ActorOf(x), policy.OwnDecision, policy.Target{}); {
+	case !d.Allowed():
+		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: field, Rule: d.Rule.ID,
+			Message:   x.Name + " is an external account: route it to an employee who decides.",
 			MessageFR: x.Name + " est un compte externe : adressez-vous à un salarié qui décide."}
 	case x.ID == u.ID:
 		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: field, Message: "Route it to someone else than yourself.",

@@ -134,6 +134,13 @@ const (
 	// ManageDirectory is importing the directory (CSV, SCIM) that accounts
 	// and teams come from.
 	ManageDirectory Action = "directory.manage"
+
+	// Mentor is the actor being appointed mentor of a social media manager
+	// in co-pilot.
+	Mentor Action = "copilot.mentor"
+	// OwnDecision is the actor being made owner of a signal or assignee of
+	// an escalation: someone who decides for the company.
+	OwnDecision Action = "decision.own"
 )
 
 // Actions lists every action, in a stable order.
@@ -141,14 +148,16 @@ var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
 	RaiseSignal, SuggestSignal, Escalate, ReadReport, NarrateReport, OptInLeaderboard,
 	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
-	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory}
+	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
+	Mentor, OwnDecision}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
 func (a Action) SpaceAction() bool {
 	switch a {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
-		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory:
+		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
+		Mentor, OwnDecision:
 		return false
 	}
 	return true
@@ -328,6 +337,16 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RulePlanInternal)
 		}
 		return decide(Deny, RulePlanInternalOnly)
+	case Mentor:
+		if a.Employment == relais.Internal && (a.Has(relais.RoleSocialMediaManager) || a.Has(relais.RoleCommunityManager)) {
+			return decide(Allow, RuleApprovalMentorDecides)
+		}
+		return decide(Deny, RuleApprovalMentor)
+	case OwnDecision:
+		if a.Employment == relais.Internal {
+			return decide(Allow, RuleDecisionEmployees)
+		}
+		return decide(Deny, RuleDecisionEmployeesOnly)
 	case ManageDirectory:
 		if a.Employment == relais.Internal && a.Has(relais.RoleAdministrator) {
 			return decide(Allow, RuleDirectoryAdmin)

@@ -135,7 +135,8 @@ func relations(k relais.SpaceKind) []string {
 // organization rather than a space.
 var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, policy.DecideApproval, policy.ViewAudit,
 	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward, policy.DecideSignal, policy.ResolveEscalation,
-	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory}
+	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory,
+	policy.Mentor, policy.OwnDecision}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -348,6 +349,10 @@ func matrix() []combo {
 			{policy.RequestSpace, !p.external, "plan.internal", "plan.internal_only"},
 			{policy.RenameRoles, p.internalCM || p.admin, "roles.rename", "roles.rename.governance_only"},
 			{policy.ManageDirectory, p.admin, "directory.admin", "directory.admin_only"},
+			// Who may be appointed mentor (an internal SMM or the CM), and
+			// who may own a signal or an escalation (an employee).
+			{policy.Mentor, !p.external && (p.name == "smm" || p.internalCM), "copilot.mentor_decides", "copilot.mentor_only"},
+			{policy.OwnDecision, !p.external, "decision.employees", "decision.employees_only"},
 		}
 		for _, c := range cockpit {
 			eff, rule := policy.Deny, c.deny
@@ -635,7 +640,7 @@ func TestDecideMatrix(t *testing.T) {
 	if n != 23 {
 		t.Fatalf("%d space actions, want 23: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 5); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 7); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -82,6 +82,8 @@ const (
 	RuleLeaderboardStewards   = "leaderboard.stewards_only"
 	RuleDirectoryAdmin        = "directory.admin"
 	RuleDirectoryAdminOnly    = "directory.admin_only"
+	RuleDecisionEmployees     = "decision.employees"
+	RuleDecisionEmployeesOnly = "decision.employees_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -293,6 +295,12 @@ var Rules = []Rule{
 	{RuleDirectoryAdminOnly,
 		"Seuls les administrateurs importent l'annuaire.",
 		"Only administrators import the directory."},
+	{RuleDecisionEmployees,
+		"Un signal ou une escalade s'adresse à un salarié de l'entreprise, qui décide pour elle.",
+		"A signal or an escalation goes to an employee of the company, who decides for it."},
+	{RuleDecisionEmployeesOnly,
+		"Un compte externe ne reçoit ni signal ni escalade : adressez-vous à un salarié qui décide.",
+		"An external account receives no signal or escalation: route it to an employee who decides."},
 	{RuleWebhookAdmin,
 		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
 		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},

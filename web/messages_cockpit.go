@@ -166,6 +166,8 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.roles.rename":       "Renommer les rôles",
 		"cockpit.action.space.leaderboard":  "Ouvrir le classement de l'espace",
 		"cockpit.action.directory.manage":   "Importer l'annuaire",
+		"cockpit.action.copilot.mentor":     "Être nommé mentor",
+		"cockpit.action.decision.own":       "Recevoir un signal ou une escalade",
 
 		"cockpit.audit.title":         "Journal d'audit",
 		"cockpit.audit.heading":       "Journal d'audit",
@@ -422,6 +424,8 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.roles.rename":       "Rename roles",
 		"cockpit.action.space.leaderboard":  "Open the space's leaderboard",
 		"cockpit.action.directory.manage":   "Import the directory",
+		"cockpit.action.copilot.mentor":     "Be appointed mentor",
+		"cockpit.action.decision.own":       "Receive a signal or an escalation",
 
 		"cockpit.audit.title":         "Audit trail",
 		"cockpit.audit.heading":       "Audit trail",
