@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,6 +107,13 @@ func writeReportCSV(w http.ResponseWriter, rep *relais.Report) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", `attachment; filename="relais-report-`+strconv.FormatInt(rep.SpaceID, 10)+"-"+rep.From+"-"+rep.To+`.csv"`)
 	w.WriteHeader(http.StatusOK)
+	WriteReportCSV(w, rep)
+}
+
+// WriteReportCSV writes a report as CSV: a figure,value header, then one
+// row per figure, texts kept from reading as spreadsheet formulas. The web
+// UI's export is the same.
+func WriteReportCSV(w io.Writer, rep *relais.Report) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"figure", "value"})
 	for _, f := range rep.Figures() {

@@ -11,13 +11,6 @@ import (
 	"relais/store"
 )
 
-func init() {
-	if !slices.Contains(pageFiles, "webhooks") {
-		pageFiles = append(pageFiles, "webhooks")
-		pages = mustParsePages()
-	}
-}
-
 // registerAdmin adds the administration pages: the outbound webhooks.
 func (s *Server) registerAdmin(mux *http.ServeMux, post func(http.Handler) http.Handler) {
 	mux.Handle("GET /admin/webhooks", s.signedIn(s.webhooks))

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,19 +12,6 @@ import (
 	"relais/app"
 	"relais/policy"
 )
-
-func init() {
-	added := false
-	for _, name := range []string{"analytics", "mine"} {
-		if !slices.Contains(pageFiles, name) {
-			pageFiles = append(pageFiles, name)
-			added = true
-		}
-	}
-	if added {
-		pages = mustParsePages()
-	}
-}
 
 // registerAnalytics adds the analytics pages (a space's, a unit's, a plan
 // objective's, with their CSV exports), the threshold the community

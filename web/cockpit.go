@@ -10,19 +10,6 @@ import (
 	"relais/policy"
 )
 
-func init() {
-	added := false
-	for _, name := range []string{"cockpit", "capacity", "health", "labels", "rulebook", "audit"} {
-		if !slices.Contains(pageFiles, name) {
-			pageFiles = append(pageFiles, name)
-			added = true
-		}
-	}
-	if added {
-		pages = mustParsePages()
-	}
-}
-
 // registerCockpit adds the community manager's cockpit pages beside the
 // plan and the catalog (the hub, the capacity of the social media
 // managers, the governance health, the names of the roles), and the pages

@@ -16,13 +16,6 @@ import (
 	"relais/store"
 )
 
-func init() {
-	if !slices.Contains(pageFiles, "console") {
-		pageFiles = append(pageFiles, "console")
-		pages = mustParsePages()
-	}
-}
-
 // registerConsole adds the pages stewards animate a space with: the steward
 // console and the moderation actions on threads.
 func (s *Server) registerConsole(mux *http.ServeMux, post func(http.Handler) http.Handler) {

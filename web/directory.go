@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 
 	"relais"
@@ -13,13 +12,6 @@ import (
 	"relais/lang"
 	"relais/policy"
 )
-
-func init() {
-	if !slices.Contains(pageFiles, "directory") {
-		pageFiles = append(pageFiles, "directory")
-		pages = mustParsePages()
-	}
-}
 
 // maxDirectoryUpload bounds the form that uploads a directory file.
 const maxDirectoryUpload = 33 << 20

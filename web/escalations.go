@@ -9,13 +9,6 @@ import (
 	"relais/policy"
 )
 
-func init() {
-	if !slices.Contains(pageFiles, "escalations") {
-		pageFiles = append(pageFiles, "escalations")
-		pages = mustParsePages()
-	}
-}
-
 // registerEscalations adds the page of escalations and its resolve form.
 func (s *Server) registerEscalations(mux *http.ServeMux, post func(http.Handler) http.Handler) {
 	mux.Handle("GET /escalations", s.signedIn(s.escalations))

@@ -2,25 +2,11 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
 	"relais"
 )
-
-func init() {
-	added := false
-	for _, name := range []string{"notifications", "invitation", "communities", "copilots"} {
-		if !slices.Contains(pageFiles, name) {
-			pageFiles = append(pageFiles, name)
-			added = true
-		}
-	}
-	if added {
-		pages = mustParsePages()
-	}
-}
 
 // registerInbox adds the pages of what reaches a person: notifications,
 // invitations, the community directory and the co-pilot onboarding.

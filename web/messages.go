@@ -491,3 +491,21 @@ var messages = map[string]map[string]string{
 		"date.format": "%[2]s %[1]d, %[3]d at %[4]s",
 	},
 }
+
+// mergeMessages adds a part of the catalog (the texts of one group of
+// pages, kept in a file of its own) to messages, refusing an unknown
+// language or a key defined twice.
+func mergeMessages(part string, texts map[string]map[string]string) {
+	for lang, t := range texts {
+		m, ok := messages[lang]
+		if !ok {
+			panic("web: " + part + " messages in unknown language " + lang)
+		}
+		for k, s := range t {
+			if _, dup := m[k]; dup {
+				panic("web: message key defined twice: " + k)
+			}
+			m[k] = s
+		}
+	}
+}

@@ -283,17 +283,4 @@ var analyticsMessages = map[string]map[string]string{
 
 // init merges the texts into the catalog; a key defined twice is a
 // programming error.
-func init() {
-	for lang, texts := range analyticsMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: analytics messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("analytics", analyticsMessages) }

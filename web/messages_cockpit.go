@@ -523,17 +523,4 @@ var cockpitMessages = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, texts := range cockpitMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: cockpit messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("cockpit", cockpitMessages) }

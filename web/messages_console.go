@@ -295,17 +295,4 @@ var consoleMessages = map[string]map[string]string{
 
 // init merges the console's texts into the catalog; a key defined twice
 // is a programming error.
-func init() {
-	for lang, texts := range consoleMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: console messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("console", consoleMessages) }

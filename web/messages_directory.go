@@ -92,17 +92,4 @@ var directoryMessages = map[string]map[string]string{
 
 // init merges the directory's texts into the catalog; a key defined twice
 // is a programming error.
-func init() {
-	for lang, texts := range directoryMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: directory messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("directory", directoryMessages) }

@@ -297,17 +297,4 @@ var inboxMessages = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, texts := range inboxMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: inbox messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("inbox", inboxMessages) }

@@ -72,17 +72,4 @@ var notifyMessages = map[string]map[string]string{
 	},
 }
 
-func init() {
-	for lang, texts := range notifyMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: notification messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("notification", notifyMessages) }

@@ -209,17 +209,4 @@ var planMessages = map[string]map[string]string{
 
 // init merges the texts into the catalog; a key defined twice is a
 // programming error.
-func init() {
-	for lang, texts := range planMessages {
-		m, ok := messages[lang]
-		if !ok {
-			panic("web: plan messages in unknown language " + lang)
-		}
-		for k, s := range texts {
-			if _, dup := m[k]; dup {
-				panic("web: message key defined twice: " + k)
-			}
-			m[k] = s
-		}
-	}
-}
+func init() { mergeMessages("plan", planMessages) }

@@ -10,19 +10,6 @@ import (
 	"relais/policy"
 )
 
-func init() {
-	added := false
-	for _, name := range []string{"offerings", "spacerequests"} {
-		if !slices.Contains(pageFiles, name) {
-			pageFiles = append(pageFiles, name)
-			added = true
-		}
-	}
-	if added {
-		pages = mustParsePages()
-	}
-}
-
 // registerOfferings adds the catalog of value propositions and the
 // requests for new communities.
 func (s *Server) registerOfferings(mux *http.ServeMux, post func(http.Handler) http.Handler) {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,13 +11,6 @@ import (
 	"relais/app"
 	"relais/policy"
 )
-
-func init() {
-	if !slices.Contains(pageFiles, "plan") {
-		pageFiles = append(pageFiles, "plan")
-		pages = mustParsePages()
-	}
-}
 
 // registerPlan adds the strategic plan's page, which every employee reads,
 // and the forms with which the community manager edits it.

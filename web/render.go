@@ -5,7 +5,9 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +20,22 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pageFiles are the pages; each is parsed over the layout and partials.
-var pageFiles = []string{"signin", "home", "space", "thread", "search", "error", "approvals", "requests", "charter"}
+// pageFiles are the pages: every template but the layout and the partials,
+// each parsed over them.
+var pageFiles = func() []string {
+	entries, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	var names []string
+	for _, e := range entries {
+		name := strings.TrimSuffix(path.Base(e), ".html")
+		if name != "layout" && name != "partials" {
+			names = append(names, name)
+		}
+	}
+	return names
+}()
 
 // pages holds one template set per page, parsed once from the embedded files.
 var pages = mustParsePages()

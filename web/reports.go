@@ -1,24 +1,16 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"relais"
+	"relais/api"
 	"relais/app"
 )
-
-func init() {
-	if !slices.Contains(pageFiles, "report") {
-		pageFiles = append(pageFiles, "report")
-		pages = mustParsePages()
-	}
-}
 
 // registerReports adds a space's monthly report: the printable page, its
 // CSV export and the steward's narrative.
@@ -167,21 +159,7 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, v *visit) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Disposition", `attachment; filename="relais-report-`+strconv.FormatInt(rep.SpaceID, 10)+"-"+month.Month()+`.csv"`)
 	w.WriteHeader(http.StatusOK)
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"figure", "value"})
-	for _, f := range rep.Figures() {
-		cw.Write([]string{f.Name, csvCell(f.Value)})
-	}
-	cw.Flush()
-}
-
-// csvCell keeps a spreadsheet from reading a text as a formula: a value
-// that starts like one is prefixed with a quote.
-func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
+	api.WriteReportCSV(w, rep)
 }
 
 // CSV returns the address of the report's CSV export.

@@ -13,19 +13,6 @@ import (
 	"relais/policy"
 )
 
-func init() {
-	added := false
-	for _, name := range []string{"signals", "suggestions"} {
-		if !slices.Contains(pageFiles, name) {
-			pageFiles = append(pageFiles, name)
-			added = true
-		}
-	}
-	if added {
-		pages = mustParsePages()
-	}
-}
-
 // registerRouting adds the pages from conversation to decision: signals,
 // suggestions, escalations, reports and the webhooks that carry them out.
 func (s *Server) registerRouting(mux *http.ServeMux, post func(http.Handler) http.Handler) {
