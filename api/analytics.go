@@ -265,12 +265,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, u *relais.User) 
 func init() {
 	queryParamSchema["since"] = map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
 		"description": "the first calendar month of the window, YYYY-MM (default: 11 months before period; at most 24 months in all)"}
-	for name, schema := range analyticsSchemas {
-		if _, dup := schemas[name]; dup {
-			panic("api: schema defined twice: " + name)
-		}
-		schemas[name] = schema
-	}
+	addSchemas(analyticsSchemas)
 }
 
 var (

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"maps"
 	"net/http"
 
 	"relais"
@@ -133,7 +132,7 @@ func (s *Server) rulebookMatrix(w http.ResponseWriter, r *http.Request, u *relai
 
 // The cockpit's schemas join the OpenAPI document's from here, so that
 // the groups of routes written side by side never edit the same lines.
-func init() { maps.Copy(schemas, cockpitSchemas) }
+func init() { addSchemas(cockpitSchemas) }
 
 var (
 	cockpitHours = map[string]any{"type": "number", "minimum": 0, "maximum": 168, "multipleOf": 0.01,

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"maps"
 	"net/http"
 
 	"relais"
@@ -212,7 +211,7 @@ func (s *Server) refuseSpaceRequest(w http.ResponseWriter, r *http.Request, u *r
 
 // The schemas of the catalog and of space requests join the document's
 // (openapi.go) at start-up.
-func init() { maps.Copy(schemas, offeringSchemas) }
+func init() { addSchemas(offeringSchemas) }
 
 var offeringCharterSchema = obj(nil, map[string]any{
 	"objective":        map[string]any{"type": "string", "maxLength": 5000},

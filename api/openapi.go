@@ -382,3 +382,14 @@ var webhookEvents = enum("*", "signal.raised", "signal.decided", "escalation.rai
 var benefitKinds = enum("time_saved", "cost_avoided", "revenue", "quality", "risk")
 var benefitUnits = enum("hours", "EUR", "count")
 var numeric = map[string]any{"type": "number"}
+
+// addSchemas adds the schemas of a group of routes, kept beside its
+// handlers, to the document's, refusing a name defined twice.
+func addSchemas(part map[string]any) {
+	for name, schema := range part {
+		if _, dup := schemas[name]; dup {
+			panic("api: schema defined twice: " + name)
+		}
+		schemas[name] = schema
+	}
+}

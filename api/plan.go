@@ -386,12 +386,7 @@ func planDeref(p *string) string {
 
 // The plan's schemas join the document's.
 func init() {
-	for name, schema := range planSchemas {
-		if _, dup := schemas[name]; dup {
-			panic("api: schema defined twice: " + name)
-		}
-		schemas[name] = schema
-	}
+	addSchemas(planSchemas)
 }
 
 var (
