@@ -48,7 +48,7 @@ func (s *Service) publish(kind string, spaceID, actorID, subject int64) {
 // target builds the policy target for a user and a space.
 func target(sp *relais.Space, rel store.Relation) policy.Target {
 	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, Manager: rel.Manager, AcceptedCharter: rel.CharterVersion,
-		Sponsor: rel.Sponsor}
+		Sponsor: rel.Sponsor, Coach: rel.Coach}
 }
 
 // Permissions are the policy's answers for the actions a page offers on a
@@ -84,6 +84,14 @@ type Permissions struct {
 	// Govern is the community manager's say over the space (its signals'
 	// response deadline).
 	Govern policy.Decision `json:"-"`
+	// The team's work: routines, coordination tasks, solutions of
+	// problems (for a post the actor did not write), the library, and
+	// contribution agreements.
+	Routines      policy.Decision `json:"-"`
+	Tasks         policy.Decision `json:"-"`
+	Solve         policy.Decision `json:"-"`
+	SharePractice policy.Decision `json:"-"`
+	Agreement     policy.Decision `json:"-"`
 }
 
 // Animates reports whether the actor has any part in animating the space,
@@ -121,6 +129,12 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		ReadReport: policy.Decide(a, policy.ReadReport, t),
 		Narrate:    policy.Decide(a, policy.NarrateReport, t),
 		Govern:     policy.Decide(a, policy.Govern, policy.Target{}),
+
+		Routines:      policy.Decide(a, policy.ManageRoutines, t),
+		Tasks:         policy.Decide(a, policy.ManageTasks, t),
+		Solve:         policy.Decide(a, policy.SolveProblem, t),
+		SharePractice: policy.Decide(a, policy.SharePractice, t),
+		Agreement:     policy.Decide(a, policy.ProposeAgreement, t),
 	}
 }
 

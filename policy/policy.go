@@ -143,13 +143,45 @@ const (
 	OwnDecision Action = "decision.own"
 )
 
+// Actions of the team's work: routines, actionable items, the best-practice
+// library, coaching and contribution agreements.
+const (
+	// ManageRoutines is starting, pausing and editing a space's routines.
+	ManageRoutines Action = "routine.manage"
+	// ManageTasks is turning a reply into a coordination task, assigning
+	// it and marking it done.
+	ManageTasks Action = "task.manage"
+	// SolveProblem is marking the reply that solves a problem (and
+	// reopening it). Target.Author tells whether the actor wrote it.
+	SolveProblem Action = "problem.solve"
+	// SharePractice is adding a best practice of the space to the library:
+	// the space's consent to its reuse.
+	SharePractice Action = "practice.share"
+	// ProposeAgreement is proposing the time one gives a community.
+	ProposeAgreement Action = "agreement.propose"
+
+	// ReadLibrary is browsing the best-practice library and reusing it.
+	ReadLibrary Action = "practice.library"
+	// DecideAgreement is approving or declining a contribution agreement;
+	// Target.Manager tells whether the actor manages the person.
+	DecideAgreement Action = "agreement.decide"
+	// RequestCoaching is a manager asking for coaching: Target.Manager
+	// tells whether the actor manages the team, Subject is the coach.
+	RequestCoaching Action = "coaching.request"
+	// TakePartCoaching is reading or writing in a coaching thread:
+	// Target.Member tells whether the actor is one of its two parties.
+	TakePartCoaching Action = "coaching.take_part"
+)
+
 // Actions lists every action, in a stable order.
 var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
 	RaiseSignal, SuggestSignal, Escalate, ReadReport, NarrateReport, OptInLeaderboard,
 	GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
-	Mentor, OwnDecision}
+	Mentor, OwnDecision,
+	ManageRoutines, ManageTasks, SolveProblem, SharePractice, ProposeAgreement,
+	ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
@@ -157,7 +189,7 @@ func (a Action) SpaceAction() bool {
 	switch a {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
-		Mentor, OwnDecision:
+		Mentor, OwnDecision, ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching:
 		return false
 	}
 	return true
@@ -246,6 +278,11 @@ type Target struct {
 	// Sponsor is true when the actor heads the unit that sponsors the
 	// space.
 	Sponsor bool
+	// Coach is true when the actor coaches the manager of the team that
+	// owns the team space: they see its aggregate figures and nothing more.
+	Coach bool
+	// Author is true when the actor wrote the post the action applies to.
+	Author bool
 }
 
 // Decision is the answer of the policy: an effect, the rule that produced it
@@ -352,6 +389,30 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleDirectoryAdmin)
 		}
 		return decide(Deny, RuleDirectoryAdminOnly)
+	case ReadLibrary:
+		if a.Employment == relais.Internal {
+			return decide(Allow, RulePracticeLibrary)
+		}
+		return decide(Deny, RulePracticeLibraryOnly)
+	case DecideAgreement:
+		if t.Manager && a.Employment == relais.Internal {
+			return decide(Allow, RuleAgreementManager)
+		}
+		return decide(Deny, RuleAgreementManagerOnly)
+	case RequestCoaching:
+		switch {
+		case !t.Manager || a.Employment != relais.Internal:
+			return decide(Deny, RuleCoachingManagers)
+		case t.Subject == nil || t.Subject.Employment != relais.Internal || t.Subject.CoPilot ||
+			!(t.Subject.Has(relais.RoleCommunityManager) || t.Subject.Has(relais.RoleSocialMediaManager)):
+			return decide(Deny, RuleCoachingCoaches)
+		}
+		return decide(Allow, RuleCoachingRequest)
+	case TakePartCoaching:
+		if t.Member {
+			return decide(Allow, RuleCoachingPrivate)
+		}
+		return decide(Deny, RuleCoachingPrivate)
 	case RenameRoles:
 		if a.Employment == relais.Internal && (a.Has(relais.RoleCommunityManager) || a.Has(relais.RoleAdministrator)) {
 			return decide(Allow, RuleRolesRename)
@@ -378,11 +439,19 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 	switch {
 	case a.Employment != relais.Internal:
 		return decide(Deny, RuleTeamExternal)
+	case t.Coach && !t.Member:
+		// A coach sees the team's figures and has no other presence.
+		if act == ReadReport {
+			return decide(Allow, RuleCoachingFigures)
+		}
+		return decide(Deny, RuleCoachingInvisible)
 	case act == JoinSpace || act == DecideJoin || act == AcceptCharter || act == Invite || act == RemoveMember || act == ConfigureJoin:
 		return decide(Deny, RuleTeamJoinDirectory)
+	case act == ProposeAgreement:
+		return decide(Deny, RuleAgreementCommunities)
 	case !t.Member:
 		return decide(Deny, RuleTeamOutsider)
-	case act.animates() || act == ModeratePost:
+	case act.animates() || act == ModeratePost || act == ManageRoutines:
 		if t.Manager {
 			return decide(Allow, RuleTeamManagerAnimates)
 		}
@@ -410,6 +479,16 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 		return decide(Deny, RuleLeaderboardStewards)
 	case act == SuggestSignal:
 		return decide(Allow, RuleSignalSuggest)
+	case act == SolveProblem:
+		if t.Manager || t.Author {
+			return decide(Allow, RuleProblemSolve)
+		}
+		return decide(Deny, RuleProblemSolvers)
+	case act == SharePractice:
+		if t.Manager {
+			return decide(Allow, RulePracticeShare)
+		}
+		return decide(Deny, RulePracticeShareOwners)
 	case act == EditCharter && !t.Manager:
 		return decide(Deny, RuleCharterEditors)
 	case act == EditCharter:
@@ -500,6 +579,28 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleLeaderboardOptIn)
 		}
 		return decide(Deny, RuleLeaderboardStewards)
+	case ManageRoutines:
+		return decide(Deny, RuleRoutineTeams)
+	case ManageTasks:
+		return decide(Deny, RuleTaskTeams)
+	case SolveProblem:
+		if (t.Author && t.Member) || (t.Steward && a.Employment == relais.Internal) {
+			return decide(Allow, RuleProblemSolve)
+		}
+		return decide(Deny, RuleProblemSolvers)
+	case SharePractice:
+		if t.Steward && a.Employment == relais.Internal {
+			return decide(Allow, RulePracticeShare)
+		}
+		return decide(Deny, RulePracticeShareOwners)
+	case ProposeAgreement:
+		switch {
+		case a.Employment != relais.Internal:
+			return decide(Deny, RuleAgreementEmployees)
+		case !member:
+			return decide(Deny, RuleCommunityNonMember)
+		}
+		return decide(Allow, RuleAgreementPropose)
 	case ReadPosts:
 		if member {
 			return decide(Allow, RuleCommunityMember)

@@ -82,6 +82,9 @@ const (
 	// relStale is a community member who accepted an older version of the
 	// charter than the current one.
 	relStale = "member_stale_charter"
+	// relCoach is the coach of a team's manager: outside the team, with
+	// its aggregate figures only (team spaces only).
+	relCoach = "coach"
 )
 
 // currentCharter is the charter version of every space of the matrix.
@@ -126,7 +129,7 @@ func acceptedCharter(rel string) int {
 // relations returns the relations that make sense for a kind of space.
 func relations(k relais.SpaceKind) []string {
 	if k == relais.SpaceTeam {
-		return []string{relNone, relMember}
+		return []string{relNone, relMember, relCoach}
 	}
 	return []string{relNone, relMember, relSteward, relStale}
 }
@@ -136,7 +139,8 @@ func relations(k relais.SpaceKind) []string {
 var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, policy.DecideApproval, policy.ViewAudit,
 	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward, policy.DecideSignal, policy.ResolveEscalation,
 	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory,
-	policy.Mentor, policy.OwnDecision}
+	policy.Mentor, policy.OwnDecision, policy.ReadLibrary, policy.DecideAgreement, policy.RequestCoaching,
+	policy.TakePartCoaching}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -213,6 +217,7 @@ func matrix() []combo {
 						target: policy.Target{Space: s.space(p.actor),
 							Member: rel == relMember || rel == relStale, Steward: rel == relSteward,
 							Manager:         managesTeam(p, s, rel),
+							Coach:           rel == relCoach,
 							AcceptedCharter: acceptedCharter(rel)},
 						effect: eff, rule: rule,
 					})
@@ -353,6 +358,8 @@ func matrix() []combo {
 			// who may own a signal or an escalation (an employee).
 			{policy.Mentor, !p.external && (p.name == "smm" || p.internalCM), "copilot.mentor_decides", "copilot.mentor_only"},
 			{policy.OwnDecision, !p.external, "decision.employees", "decision.employees_only"},
+			// The best-practice library is the employees'.
+			{policy.ReadLibrary, !p.external, "practice.library", "practice.library.internal_only"},
 		}
 		for _, c := range cockpit {
 			eff, rule := policy.Deny, c.deny
@@ -375,6 +382,82 @@ func matrix() []combo {
 				fields: [6]string{p.name, "community", string(aud), "sponsor", "-", string(policy.ReadReport)},
 				actor:  p.actor, action: policy.ReadReport,
 				target: policy.Target{Space: &relais.Space{Kind: relais.SpaceCommunity, Audience: aud, JoinPolicy: relais.JoinOpen}, Sponsor: true},
+				effect: eff, rule: rule,
+			})
+		}
+		// Contribution agreements are decided by the person's manager;
+		// a coaching thread is read by its two parties only.
+		for _, rel := range []bool{true, false} {
+			eff, rule := policy.Deny, "agreement.manager_only"
+			if rel && !p.external {
+				eff, rule = policy.Allow, "agreement.manager_decides"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "agreement", fmt.Sprintf("manager:%v", rel), "-", "-", string(policy.DecideAgreement)},
+				actor:  p.actor, action: policy.DecideAgreement, target: policy.Target{Manager: rel}, effect: eff, rule: rule,
+			})
+			eff = policy.Deny
+			if rel {
+				eff = policy.Allow
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "coaching", fmt.Sprintf("party:%v", rel), "-", "-", string(policy.TakePartCoaching)},
+				actor:  p.actor, action: policy.TakePartCoaching, target: policy.Target{Member: rel}, effect: eff, rule: "coaching.private",
+			})
+		}
+		// Asking for coaching: a team's manager asks the CM or an internal
+		// SMM who is not in co-pilot.
+		coaches := []struct {
+			name    string
+			subject policy.Actor
+			ok      bool
+		}{
+			{"cm", person(110, relais.Internal, false, relais.RoleCommunityManager), true},
+			{"smm", person(111, relais.Internal, false, relais.RoleSocialMediaManager), true},
+			{"smm_copilot", person(112, relais.External, true, relais.RoleSocialMediaManager), false},
+			{"participant", person(113, relais.Internal, false), false},
+		}
+		for _, manages := range []bool{true, false} {
+			for _, c := range coaches {
+				eff, rule := policy.Deny, "coaching.managers_only"
+				switch {
+				case !manages || p.external:
+				case !c.ok:
+					rule = "coaching.coaches"
+				default:
+					eff, rule = policy.Allow, "coaching.request"
+				}
+				cs = append(cs, combo{
+					fields: [6]string{p.name, "coaching", fmt.Sprintf("manages:%v", manages), "coach:" + c.name, "-", string(policy.RequestCoaching)},
+					actor:  p.actor, action: policy.RequestCoaching, target: policy.Target{Manager: manages, Subject: &c.subject},
+					effect: eff, rule: rule,
+				})
+			}
+		}
+		// The author of a problem marks its solution where they belong.
+		for _, sc := range []struct {
+			name   string
+			space  spaceCase
+			member bool
+		}{
+			{"team:member", spaceCase{relais.SpaceTeam, relais.AudienceInternal, joinDirectory}, true},
+			{"internal:member", spaceCase{relais.SpaceCommunity, relais.AudienceInternal, joinOpen}, true},
+			{"mixed:member", spaceCase{relais.SpaceCommunity, relais.AudienceMixed, joinOpen}, true},
+			{"mixed:removed", spaceCase{relais.SpaceCommunity, relais.AudienceMixed, joinOpen}, false},
+		} {
+			eff, rule := policy.Allow, "problem.solve"
+			switch {
+			case p.external && sc.space.kind == relais.SpaceTeam:
+				eff, rule = policy.Deny, "team.external"
+			case p.external && sc.space.audience == relais.AudienceInternal:
+				eff, rule = policy.Deny, "community.audience"
+			case !sc.member:
+				eff, rule = policy.Deny, "problem.solvers_only"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "problem", "author", sc.name, "-", string(policy.SolveProblem)},
+				actor:  p.actor, action: policy.SolveProblem,
+				target: policy.Target{Space: sc.space.space(p.actor), Member: sc.member, Author: true, AcceptedCharter: currentCharter},
 				effect: eff, rule: rule,
 			})
 		}
@@ -449,14 +532,24 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 	switch {
 	case p.external:
 		return policy.Deny, "team.external"
+	case rel == relCoach && act == policy.ReadReport:
+		// A coach sees the team's aggregate figures...
+		return policy.Allow, "coaching.figures"
+	case rel == relCoach:
+		// ...and has no other presence in the team space.
+		return policy.Deny, "coaching.invisible"
 	case act == policy.JoinSpace || act == policy.DecideJoin || act == policy.AcceptCharter ||
 		act == policy.Invite || act == policy.RemoveMember || act == policy.ConfigureJoin:
 		// Membership of a team space, charter included, follows the
 		// directory: nobody invites, removes or changes how one joins.
 		return policy.Deny, "team.join.directory"
+	case act == policy.ProposeAgreement:
+		// One agrees time for a community, not for one's own team.
+		return policy.Deny, "agreement.communities_only"
 	case rel == relNone:
 		return policy.Deny, "team.outsider"
-	case act == policy.PinPost || act == policy.SchedulePost || act == policy.SetWelcome || act == policy.ModeratePost:
+	case act == policy.PinPost || act == policy.SchedulePost || act == policy.SetWelcome || act == policy.ModeratePost ||
+		act == policy.ManageRoutines:
 		// The manager animates the team space; members take part.
 		if p.name == "manager" {
 			return policy.Allow, "team.manager.animates"
@@ -485,6 +578,18 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 		return policy.Deny, "leaderboard.stewards_only"
 	case act == policy.SuggestSignal:
 		return policy.Allow, "signal.suggest"
+	case act == policy.SolveProblem:
+		// The manager marks solutions (authors are in their own rows).
+		if p.name == "manager" {
+			return policy.Allow, "problem.solve"
+		}
+		return policy.Deny, "problem.solvers_only"
+	case act == policy.SharePractice:
+		// The manager consents, for the team, to a practice's reuse.
+		if p.name == "manager" {
+			return policy.Allow, "practice.share"
+		}
+		return policy.Deny, "practice.share.owners_only"
 	case act == policy.EditCharter && p.name != "manager":
 		return policy.Deny, "charter.editors_only"
 	case act == policy.EditCharter:
@@ -582,6 +687,30 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 			return policy.Allow, "report.narrate"
 		}
 		return policy.Deny, "report.narrators_only"
+	case policy.ManageRoutines:
+		return policy.Deny, "routine.teams_only"
+	case policy.ManageTasks:
+		return policy.Deny, "task.teams_only"
+	case policy.SolveProblem:
+		// Internal stewards mark solutions (authors are in their own rows).
+		if rel == relSteward && !p.external {
+			return policy.Allow, "problem.solve"
+		}
+		return policy.Deny, "problem.solvers_only"
+	case policy.SharePractice:
+		if rel == relSteward && !p.external {
+			return policy.Allow, "practice.share"
+		}
+		return policy.Deny, "practice.share.owners_only"
+	case policy.ProposeAgreement:
+		// An employee who belongs proposes time; their manager decides.
+		switch {
+		case p.external:
+			return policy.Deny, "agreement.employees_only"
+		case !belongs:
+			return policy.Deny, "community.non_member"
+		}
+		return policy.Allow, "agreement.propose"
 	case policy.OptInLeaderboard:
 		// Ranking people is decided by internal stewards only.
 		if rel == relSteward && !p.external {
@@ -637,10 +766,10 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
 	n := len(spaceActions())
-	if n != 23 {
-		t.Fatalf("%d space actions, want 23: add the new action to the specification", n)
+	if n != 28 {
+		t.Fatalf("%d space actions, want 28: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*2*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 7); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 8 + 2*2 + 2*4 + 4); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

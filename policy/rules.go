@@ -84,6 +84,26 @@ const (
 	RuleDirectoryAdminOnly    = "directory.admin_only"
 	RuleDecisionEmployees     = "decision.employees"
 	RuleDecisionEmployeesOnly = "decision.employees_only"
+
+	RuleRoutineTeams         = "routine.teams_only"
+	RuleTaskTeams            = "task.teams_only"
+	RuleProblemSolve         = "problem.solve"
+	RuleProblemSolvers       = "problem.solvers_only"
+	RulePracticeShare        = "practice.share"
+	RulePracticeShareOwners  = "practice.share.owners_only"
+	RulePracticeLibrary      = "practice.library"
+	RulePracticeLibraryOnly  = "practice.library.internal_only"
+	RuleAgreementPropose     = "agreement.propose"
+	RuleAgreementEmployees   = "agreement.employees_only"
+	RuleAgreementCommunities = "agreement.communities_only"
+	RuleAgreementManager     = "agreement.manager_decides"
+	RuleAgreementManagerOnly = "agreement.manager_only"
+	RuleCoachingRequest      = "coaching.request"
+	RuleCoachingManagers     = "coaching.managers_only"
+	RuleCoachingCoaches      = "coaching.coaches"
+	RuleCoachingPrivate      = "coaching.private"
+	RuleCoachingFigures      = "coaching.figures"
+	RuleCoachingInvisible    = "coaching.invisible"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -179,11 +199,11 @@ var Rules = []Rule{
 		"Un compte externe ne voit, parmi les personnes, que les membres de ses espaces.",
 		"An external account sees, of people, only the members of its own spaces."},
 	{RuleTeamManagerAnimates,
-		"Le manager anime l'espace de son équipe : il épingle, programme, accueille et modère.",
-		"The manager animates their team's space: they pin, schedule, welcome and moderate."},
+		"Le manager anime l'espace de son équipe : il épingle, programme, accueille, modère et mène les routines.",
+		"The manager animates their team's space: they pin, schedule, welcome, moderate and run routines."},
 	{RuleTeamManagerOnly,
-		"Dans un espace d'équipe, seul le manager de l'équipe épingle, programme, accueille et modère.",
-		"In a team space, only the team's manager pins, schedules, welcomes and moderates."},
+		"Dans un espace d'équipe, seul le manager de l'équipe épingle, programme, accueille, modère et mène les routines.",
+		"In a team space, only the team's manager pins, schedules, welcomes, moderates and runs routines."},
 	{RuleJoinConfigure,
 		"Les animateurs internes d'une communauté et le community manager fixent sa règle d'adhésion (ouverte, sur critères d'annuaire, sur demande).",
 		"The internal stewards of a community and the community manager set its join policy (open, on directory criteria, on request)."},
@@ -301,6 +321,63 @@ var Rules = []Rule{
 	{RuleDecisionEmployeesOnly,
 		"Un compte externe ne reçoit ni signal ni escalade : adressez-vous à un salarié qui décide.",
 		"An external account receives no signal or escalation: route it to an employee who decides."},
+	{RuleRoutineTeams,
+		"Les routines vivent dans les espaces d'équipe, menées par leur manager ; dans une communauté, les animateurs programment des messages.",
+		"Routines run in team spaces, led by their manager; in a community, stewards schedule posts instead."},
+	{RuleTaskTeams,
+		"Les tâches de coordination (responsable, échéance, fait) vivent dans les espaces d'équipe.",
+		"Coordination tasks (owner, due date, done) live in team spaces."},
+	{RuleProblemSolve,
+		"L'auteur d'un problème, le manager de l'équipe ou un animateur interne de la communauté marque la réponse qui le résout.",
+		"The author of a problem, the team's manager or an internal steward of the community marks the reply that solves it."},
+	{RuleProblemSolvers,
+		"Seuls l'auteur du problème, le manager de l'équipe ou un animateur interne de la communauté marquent sa solution.",
+		"Only the problem's author, the team's manager or an internal steward of the community marks its solution."},
+	{RulePracticeShare,
+		"Le manager d'une équipe, ou un animateur interne d'une communauté, verse une bonne pratique de l'espace à la bibliothèque : c'est le consentement de l'espace à sa réutilisation.",
+		"A team's manager, or an internal steward of a community, adds a best practice of the space to the library: that is the space's consent to its reuse."},
+	{RulePracticeShareOwners,
+		"Seuls le manager de l'équipe ou un animateur interne de la communauté versent une pratique de l'espace à la bibliothèque.",
+		"Only the team's manager or an internal steward of the community adds a practice of the space to the library."},
+	{RulePracticeLibrary,
+		"Les salariés consultent la bibliothèque des bonnes pratiques et les réutilisent dans leurs espaces.",
+		"Employees browse the best-practice library and reuse its practices in their spaces."},
+	{RulePracticeLibraryOnly,
+		"La bibliothèque des bonnes pratiques est réservée aux salariés.",
+		"The best-practice library is for employees only."},
+	{RuleAgreementPropose,
+		"Un salarié membre d'une communauté propose le temps qu'il lui consacre (par exemple 2 heures par semaine comme expert) ; son manager approuve ou refuse.",
+		"An employee who belongs to a community proposes the time they give it (say 2 hours a week as an expert); their manager approves or declines."},
+	{RuleAgreementEmployees,
+		"Seuls les salariés proposent un accord de contribution : il engage leur temps de travail.",
+		"Only employees propose a contribution agreement: it commits their working time."},
+	{RuleAgreementCommunities,
+		"Un accord de contribution porte sur une communauté ; le travail dans l'espace d'équipe relève de l'équipe.",
+		"A contribution agreement is about a community; work in the team space is the team's own."},
+	{RuleAgreementManager,
+		"Le manager de la personne approuve ou refuse son accord de contribution ; le community manager voit les accords approuvés, jamais l'activité.",
+		"The person's manager approves or declines their contribution agreement; the community manager sees approved agreements, never activity."},
+	{RuleAgreementManagerOnly,
+		"Seul le manager de la personne décide de son accord de contribution.",
+		"Only the person's manager decides on their contribution agreement."},
+	{RuleCoachingRequest,
+		"Le manager d'une équipe demande un accompagnement au community manager ou à un social media manager salarié : un fil privé entre eux deux.",
+		"A team's manager asks the community manager or an internal social media manager for coaching: a private thread between the two of them."},
+	{RuleCoachingManagers,
+		"Seul le manager d'une équipe demande un accompagnement pour elle.",
+		"Only a team's manager asks for coaching for it."},
+	{RuleCoachingCoaches,
+		"Le coach est le community manager ou un social media manager salarié, hors période de doubles commandes.",
+		"The coach is the community manager or an internal social media manager, outside any co-pilot period."},
+	{RuleCoachingPrivate,
+		"Un fil d'accompagnement est privé : seuls le manager et son coach le lisent et y écrivent.",
+		"A coaching thread is private: only the manager and their coach read and write in it."},
+	{RuleCoachingFigures,
+		"Le coach d'une équipe voit les chiffres agrégés et anonymes de son espace, rien de plus.",
+		"A team's coach sees the aggregate, anonymous figures of its space, nothing more."},
+	{RuleCoachingInvisible,
+		"Un coach n'a aucune présence dans l'espace d'équipe : il n'y lit, n'écrit ni ne réagit, n'apparaît pas parmi les membres et ne peut y être mentionné.",
+		"A coach has no presence in the team space: they do not read, post or react there, are not among its members and cannot be mentioned there."},
 	{RuleWebhookAdmin,
 		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
 		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},

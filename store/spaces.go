@@ -185,6 +185,7 @@ type Relation struct {
 	CharterVersion int  // the charter version they accepted (0 if none)
 	PendingRequest bool // a join request waits for a steward
 	Sponsor        bool // heads the unit that sponsors the space
+	Coach          bool // coaches the manager of the team that owns the team space
 }
 
 const relationQuery = `SELECT s.id,
