@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -531,6 +532,7 @@ func (s *Service) SetAnalyticsK(ctx context.Context, u *relais.User, k int) (*An
 	if err := s.Store.SetAnalyticsK(ctx, u.ID, k); err != nil {
 		return nil, err
 	}
+	s.publish(events.AnalyticsKChanged, 0, u.ID, 0)
 	return s.AnalyticsSettings(ctx)
 }
 
@@ -589,6 +591,7 @@ func (s *Service) SetSpaceLeaderboard(ctx context.Context, u *relais.User, space
 	if err := s.Store.SetSpaceLeaderboard(ctx, spaceID, on); err != nil {
 		return nil, err
 	}
+	s.publish(events.LeaderboardChanged, spaceID, u.ID, spaceID)
 	return s.SpaceLeaderboard(ctx, u, spaceID, relais.MonthOf(time.Now()))
 }
 
@@ -605,6 +608,7 @@ func (s *Service) SetPrivacy(ctx context.Context, u *relais.User, p relais.Priva
 	if err := s.Store.SetPrivacy(ctx, u.ID, p); err != nil {
 		return p, err
 	}
+	s.publish(events.PrivacyChanged, 0, u.ID, u.ID)
 	return p, nil
 }
 

@@ -127,3 +127,83 @@ func TestEveryWritePublishes(t *testing.T) {
 		})
 	}
 }
+
+// TestCockpitWritesPublish checks that the cockpit's writes (the plan, the
+// role labels, the SMMs' capacity, the analytics threshold, a person's
+// privacy) publish their event, and that a write the policy refuses
+// publishes nothing.
+func TestCockpitWritesPublish(t *testing.T) {
+	for _, engine := range testdb.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			st := testdb.Open(t, engine)
+			if err := demo.Load(ctx, st, "pw"); err != nil {
+				t.Fatal(err)
+			}
+			bus := events.NewLocal()
+			svc := app.New(st, bus, nil)
+			got, stop := bus.Subscribe(64)
+			defer stop()
+			expect := func(kind string, subject int64) {
+				t.Helper()
+				select {
+				case e := <-got:
+					if e.Kind != kind || (subject != 0 && e.Subject != subject) || e.At.IsZero() {
+						t.Fatalf("event %+v; want kind %s about %d", e, kind, subject)
+					}
+				case <-time.After(2 * time.Second):
+					t.Fatalf("no %s event", kind)
+				}
+			}
+			user := func(login string) *relais.User {
+				u, err := st.UserByLogin(ctx, login)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return u
+			}
+			claire, paul, samir := user("claire"), user("paul"), user("samir")
+
+			co, err := svc.CreateCompanyObjective(ctx, claire, relais.CompanyObjectiveInput{Title: "Réduire le churn"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			expect(events.PlanChanged, co.ID)
+			title := "Réduire le churn de 10 %"
+			if _, err := svc.UpdateCompanyObjective(ctx, claire, co.ID, app.CompanyObjectiveChange{Title: &title}); err != nil {
+				t.Fatal(err)
+			}
+			expect(events.PlanChanged, co.ID)
+			if err := svc.DeleteCompanyObjective(ctx, claire, co.ID); err != nil {
+				t.Fatal(err)
+			}
+			expect(events.PlanChanged, co.ID)
+			if _, err := svc.SetRoleLabel(ctx, claire, relais.RoleCommunityManager, "en", "Social initiatives manager"); err != nil {
+				t.Fatal(err)
+			}
+			expect(events.RoleLabelChanged, 0)
+			if _, err := svc.SetWeeklyHours(ctx, claire, samir.ID, 30); err != nil {
+				t.Fatal(err)
+			}
+			expect(events.CapacityChanged, samir.ID)
+			if _, err := svc.SetAnalyticsK(ctx, claire, 7); err != nil {
+				t.Fatal(err)
+			}
+			expect(events.AnalyticsKChanged, 0)
+			if _, err := svc.SetPrivacy(ctx, paul, relais.Privacy{ProfileVisibility: relais.VisibleToSpaces}); err != nil {
+				t.Fatal(err)
+			}
+			expect(events.PrivacyChanged, paul.ID)
+
+			// Refused: a participant edits the plan.
+			if _, err := svc.CreateCompanyObjective(ctx, paul, relais.CompanyObjectiveInput{Title: "x"}); relais.ErrorCode(err) != relais.EFORBIDDEN {
+				t.Fatalf("paul edits the plan: %v", err)
+			}
+			select {
+			case e := <-got:
+				t.Fatalf("a refused write published %+v", e)
+			case <-time.After(50 * time.Millisecond):
+			}
+		})
+	}
+}

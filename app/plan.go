@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"relais"
+	"relais/events"
 	"relais/policy"
 )
 
@@ -77,6 +78,7 @@ func (s *Service) CreateCompanyObjective(ctx context.Context, u *relais.User, in
 	if err := s.Store.CreateCompanyObjective(ctx, u.ID, c); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, c.ID)
 	return c, nil
 }
 
@@ -108,6 +110,7 @@ func (s *Service) UpdateCompanyObjective(ctx context.Context, u *relais.User, id
 	if err := s.Store.UpdateCompanyObjective(ctx, u.ID, c); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, c.ID)
 	return c, nil
 }
 
@@ -117,7 +120,11 @@ func (s *Service) DeleteCompanyObjective(ctx context.Context, u *relais.User, id
 	if err := planMayEdit(u); err != nil {
 		return err
 	}
-	return s.Store.DeleteCompanyObjective(ctx, u.ID, id)
+	if err := s.Store.DeleteCompanyObjective(ctx, u.ID, id); err != nil {
+		return err
+	}
+	s.publish(events.PlanChanged, 0, u.ID, id)
+	return nil
 }
 
 // PlanObjectives returns the plan objectives to whoever may read the plan.
@@ -141,6 +148,7 @@ func (s *Service) CreatePlanObjective(ctx context.Context, u *relais.User, in re
 	if err := s.Store.CreatePlanObjective(ctx, u.ID, o); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, o.ID)
 	return o, nil
 }
 
@@ -176,6 +184,7 @@ func (s *Service) UpdatePlanObjective(ctx context.Context, u *relais.User, id in
 	if err := s.Store.UpdatePlanObjective(ctx, u.ID, o); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, o.ID)
 	return o, nil
 }
 
@@ -185,7 +194,11 @@ func (s *Service) DeletePlanObjective(ctx context.Context, u *relais.User, id in
 	if err := planMayEdit(u); err != nil {
 		return err
 	}
-	return s.Store.DeletePlanObjective(ctx, u.ID, id)
+	if err := s.Store.DeletePlanObjective(ctx, u.ID, id); err != nil {
+		return err
+	}
+	s.publish(events.PlanChanged, 0, u.ID, id)
+	return nil
 }
 
 // CreateWorkstream records a workstream of a plan objective (the
@@ -202,6 +215,7 @@ func (s *Service) CreateWorkstream(ctx context.Context, u *relais.User, objectiv
 	if err := s.Store.CreateWorkstream(ctx, u.ID, w); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, w.ID)
 	return w, nil
 }
 
@@ -240,6 +254,7 @@ func (s *Service) UpdateWorkstream(ctx context.Context, u *relais.User, id int64
 	if err := s.Store.UpdateWorkstream(ctx, u.ID, w); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, w.ID)
 	return w, nil
 }
 
@@ -248,7 +263,11 @@ func (s *Service) DeleteWorkstream(ctx context.Context, u *relais.User, id int64
 	if err := planMayEdit(u); err != nil {
 		return err
 	}
-	return s.Store.DeleteWorkstream(ctx, u.ID, id)
+	if err := s.Store.DeleteWorkstream(ctx, u.ID, id); err != nil {
+		return err
+	}
+	s.publish(events.PlanChanged, 0, u.ID, id)
+	return nil
 }
 
 // CreateKPITarget records a KPI target of a plan objective (the community
@@ -265,6 +284,7 @@ func (s *Service) CreateKPITarget(ctx context.Context, u *relais.User, objective
 	if err := s.Store.CreateKPITarget(ctx, u.ID, k); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, k.ID)
 	return k, nil
 }
 
@@ -297,6 +317,7 @@ func (s *Service) UpdateKPITarget(ctx context.Context, u *relais.User, id int64,
 	if err := s.Store.UpdateKPITarget(ctx, u.ID, k); err != nil {
 		return nil, err
 	}
+	s.publish(events.PlanChanged, 0, u.ID, k.ID)
 	return k, nil
 }
 
@@ -305,7 +326,11 @@ func (s *Service) DeleteKPITarget(ctx context.Context, u *relais.User, id int64)
 	if err := planMayEdit(u); err != nil {
 		return err
 	}
-	return s.Store.DeleteKPITarget(ctx, u.ID, id)
+	if err := s.Store.DeleteKPITarget(ctx, u.ID, id); err != nil {
+		return err
+	}
+	s.publish(events.PlanChanged, 0, u.ID, id)
+	return nil
 }
 
 // AlignmentResult is a cell of the alignment matrix after a change.
@@ -337,6 +362,9 @@ func (s *Service) SetAlignment(ctx context.Context, u *relais.User, spaceID, obj
 	changed, err := s.Store.SetAlignment(ctx, u.ID, spaceID, objectiveID, aligned)
 	if err != nil {
 		return nil, err
+	}
+	if changed {
+		s.publish(events.PlanChanged, spaceID, u.ID, objectiveID)
 	}
 	return &AlignmentResult{SpaceID: spaceID, SpaceName: v.Name, PlanObjectiveID: objectiveID, Aligned: aligned, Changed: changed}, nil
 }

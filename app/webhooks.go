@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"relais"
+	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -78,7 +79,7 @@ func manageWebhooks(u *relais.User) error {
 // CreateWebhook adds an outbound webhook (administrators): an absolute
 // http(s) URL and the events it receives (a subset of store.WebhookEvents,
 // or ["*"] for all). Its signing secret is returned once.
-func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL string, events []string) (*NewWebhook, error) {
+func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL string, kinds []string) (*NewWebhook, error) {
 	if err := manageWebhooks(u); err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL stri
 	if err != nil {
 		return nil, err
 	}
-	evs, err := validateWebhookEvents(events)
+	evs, err := validateWebhookEvents(kinds)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +99,7 @@ func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL stri
 	if err := s.Store.CreateWebhook(ctx, h); err != nil {
 		return nil, err
 	}
+	s.publish(events.WebhookChanged, 0, u.ID, h.ID)
 	return &NewWebhook{Webhook: h, Secret: h.Secret}, nil
 }
 
@@ -184,6 +186,7 @@ func (s *Service) SetWebhookActive(ctx context.Context, u *relais.User, id int64
 	if err := s.Store.SetWebhookActive(ctx, id, u.ID, active); err != nil {
 		return nil, err
 	}
+	s.publish(events.WebhookChanged, 0, u.ID, id)
 	hs, err := s.Store.Webhooks(ctx)
 	if err != nil {
 		return nil, err

@@ -64,6 +64,15 @@ const (
 	BenefitDeclared = "benefit.declared"
 	NarrativeSet    = "report.narrative"
 	ReportDelivered = "report.delivered"
+
+	// The cockpit and the organization's settings.
+	PlanChanged        = "plan.changed"      // Subject: the objective, workstream or KPI target
+	RoleLabelChanged   = "roles.label"       // the organization renamed a role
+	CapacityChanged    = "capacity.changed"  // Subject: the SMM
+	WebhookChanged     = "webhook.changed"   // Subject: the webhook
+	AnalyticsKChanged  = "analytics.k"       // the threshold of k-anonymity
+	LeaderboardChanged = "space.leaderboard" // a space opted in or out of its leaderboard
+	PrivacyChanged     = "privacy.changed"   // Subject: the person
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by
