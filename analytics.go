@@ -521,27 +521,54 @@ type ReportPeople struct {
 	Declarants                    map[BenefitKind]int64
 }
 
-// ReportHidden returns the figures of a report (named as in its CSV
-// export) that k-suppression hides: those computed from fewer than k
-// people. A report must show them as null and say it is suppressed.
-func ReportHidden(r *Report, p *ReportPeople, k int) []string {
-	var out []string
+// ReportHidden returns the figures of a space's month (named as in the
+// report's SuppressedFigures) that k-suppression hides, in display order:
+// those computed from fewer than k distinct people.
+//
+//   - new members and the funnel's arrivals: who arrived; invitations:
+//     who was invited; requests: who asked; removals: who was removed;
+//   - active members: themselves; posts: who opened the threads; replies:
+//     who replied; answered threads, answer rate and median time to first
+//     response: the fewer of the threads' authors and of the people who
+//     gave their first responses;
+//   - each kind of benefit: who declared it.
+//
+// The arrivals are a total and its parts (by source): the total is hidden
+// too when the hidden parts, which it would give away by difference,
+// concern between 1 and k-1 people.
+func ReportHidden(c *ReportCounts, k int) []string {
 	low := func(n int64) bool { return n < int64(k) }
-	if low(int64(r.ActiveMembers)) {
-		out = append(out, "active_members")
+	hidden := map[string]bool{
+		FigureActiveMembers:   low(int64(c.Active)),
+		FigurePosts:           low(c.People.Authors),
+		FigureReplies:         low(c.People.Repliers),
+		FigureAnsweredThreads: low(min(c.People.Authors, c.People.Responders)),
+		FigureAnswerRate:      low(min(c.People.Authors, c.People.Responders)),
+		FigureMedian:          low(min(c.People.Authors, c.People.Responders)),
 	}
-	if low(p.Authors) {
-		out = append(out, "posts")
+	for _, kind := range BenefitKinds {
+		hidden["benefits."+string(kind)] = low(c.People.Declarants[kind])
 	}
-	if low(p.Repliers) {
-		out = append(out, "replies")
+	if f := c.Funnel; f != nil {
+		for _, name := range FunnelFigures {
+			hidden["funnel."+name] = low(int64(f.People[name]))
+		}
+		bySource := joinsBySource(f.Joins)
+		var unshown []Join
+		for _, src := range JoinSources {
+			if low(distinctPeople(bySource[src])) {
+				hidden["funnel.joined."+src] = true
+				unshown = append(unshown, bySource[src]...)
+			}
+		}
+		gives := distinctPeople(unshown)
+		total := low(distinctPeople(f.Joins)) || (gives > 0 && low(gives))
+		hidden["funnel."+FunnelJoined], hidden[FigureNewMembers] = total, total
 	}
-	if low(min(p.Authors, p.Responders)) {
-		out = append(out, "answered_threads", "answer_rate", "median_first_response_seconds")
-	}
-	for _, b := range r.Benefits {
-		if low(p.Declarants[b.Kind]) {
-			out = append(out, "benefits."+string(b.Kind))
+	out := []string{}
+	for _, name := range reportFigures(c) {
+		if hidden[name] {
+			out = append(out, name)
 		}
 	}
 	return out

@@ -156,13 +156,14 @@ func (c *SMMCapacity) Remaining() Hours { return c.Available - c.Allocated }
 // managers' weeks, and the communities nobody's hours go to.
 //
 // Contribution agreements (a participant's time in a community, agreed
-// with their manager) belong here too and will arrive with their own
-// issue, as a field of their own beside SMMs; until then nothing stands in
-// for them and the totals count social media managers' hours only.
+// with their manager) stand beside the social media managers' weeks: the
+// approved ones, per community, with their totals; never activity.
 type Capacity struct {
 	SMMs []*SMMCapacity `json:"smms"`
 	// Unstaffed are the communities no social media manager gives hours to.
 	Unstaffed []SpaceRef `json:"unstaffed"`
+	// Agreements are the approved contribution agreements per community.
+	Agreements []SpaceAgreements `json:"agreements"`
 }
 
 // FindingKind names a problem the governance health check finds.

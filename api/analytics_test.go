@@ -653,6 +653,35 @@ func TestLeaderboardAndPrivacy(t *testing.T) {
 			t.Errorf("own profile: %v", prof)
 		}
 		e.as(t, "p5").get(t, "/api/v1/people/999999").wantError(t, 404, "")
+		// The community manager governs accounts and sees every profile.
+		e.as(t, "claire").get(t, p4).wantStatus(t, 200)
+
+		// The directory's listing leaves p4 out for a colleague who shares
+		// no space with them; a lookup of the login still finds them (to
+		// address a signal or an invitation), and fellows and governance
+		// still list them.
+		listed := func(login, query string) bool {
+			t.Helper()
+			var out struct {
+				Users []struct{ Login string } `json:"users"`
+			}
+			e.as(t, login).get(t, "/api/v1/users"+query).wantStatus(t, 200).decode(t, &out)
+			for _, u := range out.Users {
+				if u.Login == "p4" {
+					return true
+				}
+			}
+			return false
+		}
+		if listed("lea", "") {
+			t.Error("lea, who shares no space with p4, lists p4 in the directory")
+		}
+		if !listed("lea", "?login=p4") {
+			t.Error("lea cannot look up the login p4")
+		}
+		if !listed("p5", "") || !listed("claire", "") || !listed("admin", "") {
+			t.Error("a fellow member or governance does not list p4")
+		}
 	})
 }
 

@@ -32,7 +32,9 @@ func (s *Server) animationRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/invitations/{id}/accept", Auth: true, Summary: "Accept an invitation: join, accepting the charter's current version", Request: "JoinRequest", Response: "Invitation", Status: 200, handle: s.acceptInvitation},
 		{Method: "POST", Path: "/api/v1/invitations/{id}/decline", Auth: true, Summary: "Decline an invitation", Response: "Invitation", Status: 200, handle: s.declineInvitation},
 		{Method: "POST", Path: "/api/v1/spaces/{id}/members/{user_id}/remove", Auth: true, Summary: "Remove a member with a reason they read; their posts stay (in co-pilot: waits for the mentor)", Request: "RejectRequest", Response: "ActionResult", Status: 200, handle: s.removeMember},
-		{Method: "GET", Path: "/api/v1/spaces/{id}/funnel", Query: []string{"from", "to"}, Auth: true, Summary: "The join funnel of a community over a period: invitations, requests, arrivals by source, removals", Response: "Funnel", Status: 200, handle: s.funnel},
+		{Method: "GET", Path: "/api/v1/spaces/{id}/funnel", Query: []string{"month", "from", "to"}, Auth: true,
+			Summary:  "The join funnel of a community over one calendar month (month=YYYY-MM, or from/to its first and last day; the last closed month by default): invitations, requests, arrivals by source, removals; a figure concerning fewer than k people is null and listed in suppressed_figures",
+			Response: "FunnelReport", Status: 200, handle: s.funnel},
 		{Method: "PUT", Path: "/api/v1/spaces/{id}/join-policy", Auth: true, Summary: "Set how one joins a community: open, on directory criteria, on request (internal stewards, the community manager)", Request: "JoinPolicy", Response: "Space", Status: 200, handle: s.setJoinPolicy},
 		{Method: "POST", Path: "/api/v1/spaces/{id}/stewards", Auth: true, Summary: "Assign a social media manager as steward of a community (the community manager)", Request: "StewardRequest", Response: "MemberList", Status: 200, handle: s.addSteward},
 		{Method: "DELETE", Path: "/api/v1/spaces/{id}/stewards/{user_id}", Auth: true, Summary: "Withdraw a steward from a community (the community manager)", Response: "MemberList", Status: 200, handle: s.removeSteward},
@@ -403,17 +405,12 @@ func (s *Server) funnel(w http.ResponseWriter, r *http.Request, u *relais.User) 
 	if err != nil {
 		return err
 	}
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	from, err := queryDate(r, "from", today.AddDate(0, 0, -30))
+	q := r.URL.Query()
+	p, err := relais.ParseReportMonth(q.Get("month"), "", q.Get("from"), q.Get("to"), time.Now())
 	if err != nil {
 		return err
 	}
-	to, err := queryDate(r, "to", today)
-	if err != nil {
-		return err
-	}
-	// The period includes its last day.
-	f, err := s.App.Funnel(r.Context(), u, id, from, to.AddDate(0, 0, 1))
+	f, err := s.App.Funnel(r.Context(), u, id, p)
 	return writeResult(w, f, err)
 }
 

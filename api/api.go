@@ -83,7 +83,8 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/rulebook", Auth: true, Summary: "Every rule the policy enforces, in French and English", Response: "Rulebook", Status: 200, handle: s.rulebook},
 	}
 	// Each capability brings its group of routes.
-	return slices.Concat(core, s.animationRoutes(), s.signalRoutes(), s.webhookRoutes(), s.reportRoutes(), s.planRoutes(), s.offeringRoutes(), s.cockpitRoutes(), s.directoryRoutes(), s.analyticsRoutes())
+	return slices.Concat(core, s.animationRoutes(), s.signalRoutes(), s.webhookRoutes(), s.reportRoutes(), s.planRoutes(), s.offeringRoutes(), s.cockpitRoutes(), s.directoryRoutes(), s.analyticsRoutes(),
+		s.routineRoutes(), s.itemRoutes(), s.coachingRoutes())
 }
 
 // Register adds the API and its OpenAPI document to mux.

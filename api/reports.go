@@ -16,11 +16,14 @@ import (
 // ledger: declared benefits.
 func (s *Server) reportRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/spaces/{id}/report", Query: []string{"from", "to", "period", "format"}, Auth: true,
-			Summary:  "A space's activity and value figures over a period (default: the last full calendar month; format=csv for the CSV export): its stewards, the community manager, its sponsor; a team's manager",
-			Response: "Report", Status: 200, handle: s.report},
-		{Method: "GET", Path: "/api/v1/spaces/{id}/report.csv", Query: []string{"from", "to", "period"}, Auth: true,
-			Summary: "The report as text/csv: one figure,value row per figure, then the decisions and narratives", Status: 200, handle: s.reportCSV},
+		{Method: "GET", Path: "/api/v1/spaces/{id}/report", Query: []string{"month", "period", "from", "to", "format"}, Auth: true,
+			Summary: "A space's activity and value figures over one calendar month: month=YYYY-MM, or from and to the first and last days of one month " +
+				"(default: the last closed month; free date ranges are refused). A figure computed from fewer than k people is null and listed in " +
+				"suppressed_figures; the current month is not complete and withholds them all. format=csv for the CSV export. " +
+				"Its stewards, the community manager, its sponsor; a team's manager",
+			Response: "SpaceReport", Status: 200, handle: s.report},
+		{Method: "GET", Path: "/api/v1/spaces/{id}/report.csv", Query: []string{"month", "period", "from", "to"}, Auth: true,
+			Summary: "The report as text/csv: one figure,value,suppressed row per figure (a suppressed figure is empty), then the decisions and narratives", Status: 200, handle: s.reportCSV},
 		{Method: "PUT", Path: "/api/v1/spaces/{id}/report/narrative", Auth: true,
 			Summary: "Write the steward's narrative of a month of the report (empty: remove it): the stewards of a community, a team's manager",
 			Request: "NarrativeRequest", Response: "ReportNarrative", Status: 200, handle: s.setNarrative},
@@ -32,46 +35,17 @@ func (s *Server) reportRoutes() []Route {
 	}
 }
 
-// reportPeriod reads the period of a report: period=YYYY-MM, or from and
-// to (YYYY-MM-DD, to included), or nothing for the last full month.
-func reportPeriod(r *http.Request) (from, to time.Time, err error) {
-	q := r.URL.Query()
-	month, fromRaw, toRaw := q.Get("period"), q.Get("from"), q.Get("to")
-	switch {
-	case month != "" && (fromRaw != "" || toRaw != ""):
-		return from, to, &relais.Error{Code: relais.EINVALID, Field: "period", Message: "Give either period (YYYY-MM) or from and to (YYYY-MM-DD), not both.",
-			MessageFR: "Indiquez soit period (AAAA-MM), soit from et to (AAAA-MM-JJ), pas les deux."}
-	case month != "":
-		p, err := relais.ParseMonth("period", month)
-		return p.From, p.To, err
-	case fromRaw == "" && toRaw == "":
-		p := relais.LastFullMonth(time.Now())
-		return p.From, p.To, nil
-	case fromRaw == "" || toRaw == "":
-		field := "from"
-		if toRaw == "" {
-			field = "to"
-		}
-		return from, to, &relais.Error{Code: relais.EINVALID, Field: field, Message: "Give both from and to (YYYY-MM-DD), or neither for the last full month.",
-			MessageFR: "Indiquez from et to (AAAA-MM-JJ), ou aucun des deux pour le dernier mois complet."}
-	}
-	if from, err = queryDate(r, "from", time.Time{}); err != nil {
-		return from, to, err
-	}
-	to, err = queryDate(r, "to", time.Time{})
-	return from, to, err
-}
-
 func (s *Server) loadReport(r *http.Request, u *relais.User) (*relais.Report, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
-	from, to, err := reportPeriod(r)
+	q := r.URL.Query()
+	p, err := relais.ParseReportMonth(q.Get("month"), q.Get("period"), q.Get("from"), q.Get("to"), time.Now())
 	if err != nil {
 		return nil, err
 	}
-	return s.App.Report(r.Context(), u, id, from, to)
+	return s.App.Report(r.Context(), u, id, p.From, p.To)
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request, u *relais.User) error {
@@ -100,24 +74,29 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, u *relais.Use
 	return nil
 }
 
-// writeReportCSV writes a report as CSV: a figure,value header, then one
-// row per figure.
+// ReportCSVName is the file name of a report's CSV export.
+func ReportCSVName(rep *relais.Report) string {
+	return "relais-report-" + strconv.FormatInt(rep.SpaceID, 10) + "-" + rep.Month + ".csv"
+}
+
+// writeReportCSV writes a report as a CSV attachment.
 func writeReportCSV(w http.ResponseWriter, rep *relais.Report) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", `attachment; filename="relais-report-`+strconv.FormatInt(rep.SpaceID, 10)+"-"+rep.From+"-"+rep.To+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+ReportCSVName(rep)+`"`)
 	w.WriteHeader(http.StatusOK)
 	WriteReportCSV(w, rep)
 }
 
-// WriteReportCSV writes a report as CSV: a figure,value header, then one
-// row per figure, texts kept from reading as spreadsheet formulas. The web
-// UI's export is the same.
+// WriteReportCSV writes a report as CSV: a figure,value,suppressed header,
+// then one row per figure, always the same rows whatever the month holds;
+// a suppressed figure's value is empty. Texts are kept from reading as
+// spreadsheet formulas. The web UI's export is the same.
 func WriteReportCSV(w io.Writer, rep *relais.Report) {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"figure", "value"})
+	cw.Write([]string{"figure", "value", "suppressed"})
 	for _, f := range rep.Figures() {
-		cw.Write([]string{f.Name, cellText(f.Value)})
+		cw.Write([]string{f.Name, cellText(f.Value), strconv.FormatBool(f.Suppressed)})
 	}
 	cw.Flush()
 }
@@ -203,4 +182,62 @@ func (s *Server) myBenefits(w http.ResponseWriter, r *http.Request, u *relais.Us
 	}
 	res, err := s.App.MyBenefits(r.Context(), u, before, int(limit))
 	return writeResult(w, res, err)
+}
+
+// The schemas of a space's report join the document's.
+func init() {
+	if _, ok := queryParamSchema["month"]; !ok {
+		queryParamSchema["month"] = map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
+			"description": "a calendar month, YYYY-MM"}
+	}
+	addSchemas(reportSchemas)
+}
+
+var (
+	repNullInt = map[string]any{"type": []string{"integer", "null"}, "minimum": 0,
+		"description": "null when computed from fewer than k distinct people (listed in suppressed_figures)"}
+	repDay = map[string]any{"type": "string", "format": "date"}
+)
+
+var reportSchemas = map[string]any{
+	"ReportFunnel": obj([]string{"invitations_sent", "invitations_accepted", "invitations_declined", "requests_filed", "requests_approved",
+		"requests_refused", "joined", "joined_by_source", "removed"}, map[string]any{
+		"invitations_sent": repNullInt, "invitations_accepted": repNullInt, "invitations_declined": repNullInt,
+		"requests_filed": repNullInt, "requests_approved": repNullInt, "requests_refused": repNullInt,
+		"joined": repNullInt, "removed": repNullInt,
+		"joined_by_source": obj([]string{"open", "criteria", "request", "invitation", "other"}, map[string]any{
+			"open": repNullInt, "criteria": repNullInt, "request": repNullInt, "invitation": repNullInt, "other": repNullInt})}),
+	"ReportBenefit": obj([]string{"kind", "unit", "amount", "count", "suppressed"}, map[string]any{
+		"kind": benefitKinds, "unit": benefitUnits,
+		"amount":     map[string]any{"type": []string{"number", "null"}, "description": "in the unit; null when fewer than k people declared this kind"},
+		"count":      map[string]any{"type": []string{"integer", "null"}, "description": "how many declarations; null as amount"},
+		"suppressed": boolean}),
+	"SpaceReport": obj([]string{"space_id", "space_name", "space_kind", "month", "from", "to", "complete", "k", "new_members", "active_members",
+		"posts", "replies", "answered_threads", "answer_rate", "median_first_response_seconds", "funnel", "signals_raised", "signals_decided",
+		"decisions", "benefits", "narratives", "suppressed", "suppressed_figures", "generated_at"},
+		map[string]any{
+			"space_id": integer, "space_name": str, "space_kind": enum("community", "team"),
+			"month":    map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "the calendar month the report covers"},
+			"from":     repDay,
+			"to":       map[string]any{"type": "string", "format": "date", "description": "the last day of the month, included"},
+			"complete": map[string]any{"type": "boolean", "description": "false for the current month: its figures that count people are withheld until it ends"},
+			"k":        map[string]any{"type": "integer", "description": "the suppression threshold: a figure computed from fewer than k distinct people is null"},
+			"new_members": map[string]any{"type": []string{"integer", "null"}, "minimum": 0,
+				"description": "arrivals in the community during the month; null when suppressed, and for a team space (not listed as suppressed then)"},
+			"active_members": repNullInt, "posts": repNullInt, "replies": repNullInt, "answered_threads": repNullInt,
+			"answer_rate": map[string]any{"type": []string{"number", "null"}, "minimum": 0, "maximum": 1,
+				"description": "answered_threads / posts, to 4 decimals; null without threads, or when suppressed"},
+			"median_first_response_seconds": map[string]any{"type": []string{"integer", "null"},
+				"description": "median delay from a thread to its first reply by someone else, over answered threads; null without any, or when suppressed"},
+			"funnel":          map[string]any{"anyOf": []any{ref("ReportFunnel"), map[string]any{"type": "null"}}, "description": "null for a team space"},
+			"signals_raised":  integer,
+			"signals_decided": integer,
+			"decisions":       array(ref("ReportDecision")),
+			"benefits": map[string]any{"type": "array", "items": ref("ReportBenefit"),
+				"description": "every benefit kind, in order: what was declared during the month on the space's posts and signals"},
+			"narratives": array(ref("ReportNarrative")),
+			"suppressed": boolean,
+			"suppressed_figures": map[string]any{"type": "array", "items": str,
+				"description": "the figures shown as null: active_members, posts, replies, answered_threads, answer_rate, median_first_response_seconds, new_members, funnel.<figure>, funnel.joined.<source>, benefits.<kind>"},
+			"generated_at": instant}),
 }

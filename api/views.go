@@ -178,6 +178,8 @@ type threadView struct {
 	Permissions map[string]decisionView `json:"permissions"`
 	// Signals raised from the thread, with their decisions.
 	Signals []*relais.Signal `json:"signals"`
+	// Problem is where a thread of kind problem stands: open or solved.
+	Problem *relais.Problem `json:"problem,omitempty"`
 }
 
 func newThreadView(t *app.Thread, lg string) threadView {
@@ -196,6 +198,7 @@ func newThreadView(t *app.Thread, lg string) threadView {
 		v.Reactions = []relais.ReactionCount{}
 	}
 	v.Space.ID, v.Space.Name, v.Space.Kind = t.Space.ID, t.Space.Name, t.Space.Kind
+	v.Problem = t.Problem
 	for _, r := range t.Replies {
 		v.Replies = append(v.Replies, newReplyView(r, t.Reactions[r.ID]))
 	}

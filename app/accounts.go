@@ -209,24 +209,36 @@ func (s *Service) RevokeToken(ctx context.Context, u *relais.User, token string)
 	return nil
 }
 
-// Users returns the users of a login (every user when login is empty) that
-// the actor may see: the whole directory for employees, the members of
-// their own spaces for external accounts.
+// Users returns the users of a login, or the directory's listing when login
+// is empty, that the actor may see. Looking up a login: employees find
+// anyone (knowing the login is enough to address them), external accounts
+// only the members of their own spaces. The listing leaves out, besides,
+// the people who show their profile to their spaces only (policy
+// ViewProfile).
 func (s *Service) Users(ctx context.Context, actor *relais.User, login string) ([]*relais.User, error) {
-	us, err := s.Store.Users(ctx, strings.TrimSpace(login))
+	login = strings.TrimSpace(login)
+	us, err := s.Store.Users(ctx, login)
 	if err != nil {
 		return nil, err
 	}
-	if policy.Decide(policy.ActorOf(actor), policy.ViewDirectory, policy.Target{}).Effect == policy.Allow {
+	a := policy.ActorOf(actor)
+	directory := policy.Decide(a, policy.ViewDirectory, policy.Target{}).Effect == policy.Allow
+	if directory && login != "" {
 		return us, nil
 	}
-	visible, err := s.Store.CoMembers(ctx, actor.ID)
+	fellows, err := s.Store.CoMembers(ctx, actor.ID)
 	if err != nil {
 		return nil, err
+	}
+	restricted := map[int64]bool{}
+	if login == "" {
+		if restricted, err = s.Store.RestrictedProfiles(ctx); err != nil {
+			return nil, err
+		}
 	}
 	out := us[:0]
 	for _, u := range us {
-		if visible[u.ID] {
+		if fellows[u.ID] || (directory && policy.Decide(a, policy.ViewProfile, policy.Target{Restricted: restricted[u.ID]}).Allowed()) {
 			out = append(out, u)
 		}
 	}

@@ -73,7 +73,7 @@ const maxSources = 50
 // reports: its stewards, the community manager and its sponsor; a team's
 // manager for the team space.
 func (s *Service) SpaceAnalytics(ctx context.Context, u *relais.User, spaceID int64, w relais.AnalyticsWindow) (*AnalyticsReport, error) {
-	v, _, err := s.may(ctx, u, spaceID, policy.ReadReport)
+	v, err := s.figuresView(ctx, u, spaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +83,26 @@ func (s *Service) SpaceAnalytics(ctx context.Context, u *relais.User, spaceID in
 		return nil, err
 	}
 	return rep, s.analytics(ctx, u, rep, []int64{spaceID}, w, targets)
+}
+
+// figuresView loads a space whose aggregate figures the actor may read.
+// A team's coach reads them (coaching.figures) without seeing the space:
+// for them alone ReadReport suffices, and nothing else of the space opens.
+func (s *Service) figuresView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
+	v, err := s.loadSpaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if d := v.Can.ReadReport; d.Effect == policy.Allow && d.Rule.ID == policy.RuleCoachingFigures {
+		return v, nil
+	}
+	if err := v.Can.View.Err(); err != nil {
+		return nil, err
+	}
+	if err := v.Can.ReadReport.Err(); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // UnitAnalytics returns the analytics of a business unit's spaces (the
@@ -645,14 +665,10 @@ func (s *Service) PersonProfile(ctx context.Context, u *relais.User, userID int6
 		return nil, err
 	}
 	self := u.ID == userID
-	if !self {
-		directory := policy.Decide(policy.ActorOf(u), policy.ViewDirectory, policy.Target{}).Allowed()
-		switch {
-		case len(shared) > 0:
-		case settings.ProfileVisibility == relais.VisibleToEveryone && directory:
-		default:
-			return nil, gone
-		}
+	d := policy.Decide(policy.ActorOf(u), policy.ViewProfile, policy.Target{Member: self || len(shared) > 0,
+		Restricted: settings.ProfileVisibility == relais.VisibleToSpaces})
+	if !d.Allowed() {
+		return nil, gone
 	}
 	pr := &PersonProfile{ID: p.ID, Name: p.Name, Site: p.Site, JobFamily: p.JobFamily, Shared: []ScopeSpace{}}
 	if self {
@@ -731,25 +747,4 @@ func (s *Service) AnalyticsScopes(ctx context.Context, u *relais.User) (*Analyti
 // it keeps their wait short.
 func (s *Service) RefreshAnalytics(ctx context.Context) error {
 	return s.Store.CatchUpAnalytics(ctx)
-}
-
-// ReportSuppression returns the figures of a space's report over the days
-// from to to (both included) that fewer than k people make, for the report
-// to show as null (see relais.ReportHidden). The caller has read the
-// report: it may read the space's reports.
-func (s *Service) ReportSuppression(ctx context.Context, r *relais.Report) ([]string, error) {
-	k, err := s.Store.AnalyticsK(ctx)
-	if err != nil {
-		return nil, err
-	}
-	from, err1 := time.Parse(time.DateOnly, r.From)
-	to, err2 := time.Parse(time.DateOnly, r.To)
-	if err1 != nil || err2 != nil {
-		return nil, &relais.Error{Code: relais.EINVALID, Message: "The report's period is not a pair of days.", MessageFR: "La période du rapport n'est pas une paire de jours."}
-	}
-	people, err := s.Store.ReportPeople(ctx, r.SpaceID, from, to.AddDate(0, 0, 1))
-	if err != nil {
-		return nil, err
-	}
-	return relais.ReportHidden(r, people, k), nil
 }

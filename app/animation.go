@@ -290,11 +290,12 @@ func (s *Service) CancelScheduledPost(ctx context.Context, u *relais.User, id in
 }
 
 // PublishDue publishes the scheduled posts whose time has come and
-// announces them.
+// announces them; the people they mention are told then.
 func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
 	ps, err := s.Store.PublishDue(ctx, now, 100)
 	for _, p := range ps {
 		s.publish(events.PostCreated, p.SpaceID, p.AuthorID, p.ID)
+		s.mentionsInPost(ctx, p)
 	}
 	return len(ps), err
 }
@@ -493,17 +494,48 @@ func (s *Service) RemoveMember(ctx context.Context, u *relais.User, spaceID, use
 	return done(d), nil
 }
 
-// Funnel returns how people came into a community over [from, to), to
-// whoever decides on its requests to join.
-func (s *Service) Funnel(ctx context.Context, u *relais.User, spaceID int64, from, to time.Time) (*relais.Funnel, error) {
-	if !to.After(from) {
-		return nil, &relais.Error{Code: relais.EINVALID, Field: "to", Message: "The end of the period must come after its start.",
-			MessageFR: "La fin de la période doit suivre son début."}
-	}
-	if _, _, err := s.may(ctx, u, spaceID, policy.DecideJoin); err != nil {
+// FunnelReport is how people came into a community over one calendar
+// month, protected as its report is: a figure concerning fewer than k
+// people is null and named in SuppressedFigures ("funnel.…"), and the
+// current month withholds them all until it ends.
+type FunnelReport struct {
+	SpaceID           int64                `json:"space_id"`
+	Month             string               `json:"month"`
+	From              string               `json:"from"`
+	To                string               `json:"to"`
+	Complete          bool                 `json:"complete"`
+	K                 int                  `json:"k"`
+	Funnel            *relais.ReportFunnel `json:"funnel"`
+	Suppressed        bool                 `json:"suppressed"`
+	SuppressedFigures []string             `json:"suppressed_figures"`
+}
+
+// Funnel returns how people came into a community over a calendar month,
+// to whoever decides on its requests to join.
+func (s *Service) Funnel(ctx context.Context, u *relais.User, spaceID int64, p relais.ReportPeriod) (*FunnelReport, error) {
+	v, _, err := s.may(ctx, u, spaceID, policy.DecideJoin)
+	if err != nil {
 		return nil, err
 	}
-	return s.Store.Funnel(ctx, spaceID, from, to)
+	k, err := s.Store.AnalyticsK(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Store.Funnel(ctx, spaceID, p.Start(), p.End())
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	r := relais.ProtectReport(&relais.ReportCounts{SpaceID: spaceID, Funnel: f}, v.Space, p, p.Complete(now), k)
+	out := &FunnelReport{SpaceID: spaceID, Month: r.Month, From: r.From, To: r.To, Complete: r.Complete, K: k,
+		Funnel: r.Funnel, SuppressedFigures: []string{}}
+	for _, name := range r.SuppressedFigures {
+		if strings.HasPrefix(name, "funnel.") {
+			out.SuppressedFigures = append(out.SuppressedFigures, name)
+		}
+	}
+	out.Suppressed = len(out.SuppressedFigures) > 0
+	return out, nil
 }
 
 // MaxCriteria bounds each list of join criteria.

@@ -88,8 +88,10 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 	switch x.Kind {
 	case relais.ApprovePost:
 		s.publish(events.PostCreated, x.SpaceID, x.RequesterID, x.PostID)
+		s.mentionsApproved(ctx, x.PostID, 0)
 	case relais.ApproveReply:
 		s.publish(events.ReplyCreated, x.SpaceID, x.RequesterID, x.ReplyID)
+		s.mentionsApproved(ctx, x.PostID, x.ReplyID)
 	case relais.ApproveJoin:
 		s.publish(events.JoinDecided, x.SpaceID, x.RequesterID, x.JoinRequestID)
 		if req, err := s.Store.MembershipRequestByID(ctx, x.JoinRequestID); err == nil && x.JoinApprove {

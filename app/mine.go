@@ -65,6 +65,9 @@ type MyValue struct {
 	// among those they may still read.
 	BestPractices []store.ReusedPractice `json:"best_practices_reused"`
 	K             int                    `json:"k"`
+	// PracticesReused counts how many times other spaces reused, from the
+	// library, the practices drawn from the person's own posts.
+	PracticesReused int `json:"practices_reused"`
 }
 
 // MyValue returns what Relais brought the caller over the months of w:
@@ -150,6 +153,11 @@ func (s *Service) MyValue(ctx context.Context, u *relais.User, w relais.Analytic
 	if err != nil {
 		return nil, err
 	}
+	reuses, err := s.Store.PracticeReusesOf(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	mv.PracticesReused = int(reuses)
 	mv.BestPractices = []store.ReusedPractice{}
 	for _, r := range reused {
 		if visible[r.SpaceID] != nil {

@@ -62,6 +62,7 @@ func (s *Service) CreatePost(ctx context.Context, u *relais.User, spaceID int64,
 		return nil, err
 	}
 	s.publishContent(events.PostCreated, p.Status, spaceID, u.ID, p.ID)
+	s.mentionsInPost(ctx, p)
 	return p, nil
 }
 
@@ -73,6 +74,9 @@ type Thread struct {
 	Reactions map[int64][]relais.ReactionCount
 	// Signals raised from the post, with their decisions.
 	Signals []*relais.Signal
+	// Problem is where a post of kind problem stands (nil for another
+	// kind): open, or solved by one of its replies.
+	Problem *relais.Problem
 }
 
 // visiblePost loads a post and its space, refusing what the actor may not
@@ -115,7 +119,13 @@ func (s *Service) Thread(ctx context.Context, u *relais.User, postID int64) (*Th
 	if err != nil {
 		return nil, err
 	}
-	return &Thread{Post: p, Space: v, Replies: rs, Reactions: rx, Signals: sg}, nil
+	th := &Thread{Post: p, Space: v, Replies: rs, Reactions: rx, Signals: sg}
+	if p.Kind == relais.KindProblem {
+		if th.Problem, err = s.Store.Problem(ctx, postID); err != nil {
+			return nil, err
+		}
+	}
+	return th, nil
 }
 
 // Reply answers a published post.
@@ -140,6 +150,7 @@ func (s *Service) Reply(ctx context.Context, u *relais.User, postID int64, body 
 		return nil, err
 	}
 	s.publishContent(events.ReplyCreated, r.Status, p.SpaceID, u.ID, r.ID)
+	s.mentionsInReply(ctx, r, p)
 	return r, nil
 }
 

@@ -13,12 +13,15 @@ import (
 	"relais/policy"
 )
 
-// Report returns the activity and value figures of a space over the days
-// from to to (both included, UTC) to whoever may read its reports: its
-// stewards, the community manager and its sponsor; a team's manager for
-// the team space.
+// Report returns the activity and value figures of a space over one
+// calendar month, from its first day to its last (both included, UTC), to
+// whoever may read its reports: its stewards, the community manager and
+// its sponsor; a team's manager for the team space. Every figure computed
+// from fewer than k people is null and listed as suppressed; the current
+// month is not complete and withholds them all.
 func (s *Service) Report(ctx context.Context, u *relais.User, spaceID int64, from, to time.Time) (*relais.Report, error) {
-	p, err := relais.NewReportPeriod(from, to)
+	now := time.Now()
+	p, err := relais.NewReportMonth(from, to, now)
 	if err != nil {
 		return nil, err
 	}
@@ -26,26 +29,23 @@ func (s *Service) Report(ctx context.Context, u *relais.User, spaceID int64, fro
 	if err != nil {
 		return nil, err
 	}
-	return s.report(ctx, v.Space, p)
+	return s.report(ctx, v.Space, p, now)
 }
 
-// report computes a space's report over a period.
-func (s *Service) report(ctx context.Context, sp *relais.Space, p relais.ReportPeriod) (*relais.Report, error) {
-	first, last := p.Months()
-	r, err := s.Store.Report(ctx, sp.ID, p.Start(), p.End(), first, last)
+// report computes a space's report over a calendar month, protected.
+func (s *Service) report(ctx context.Context, sp *relais.Space, p relais.ReportPeriod, now time.Time) (*relais.Report, error) {
+	k, err := s.Store.AnalyticsK(ctx)
 	if err != nil {
 		return nil, err
 	}
-	r.SpaceName, r.SpaceKind = sp.Name, sp.Kind
-	r.From, r.To = p.From.Format(time.DateOnly), p.To.Format(time.DateOnly)
-	if sp.Kind == relais.SpaceCommunity {
-		// A team space's members follow the directory: it has no funnel.
-		if r.Funnel, err = s.Store.Funnel(ctx, sp.ID, p.Start(), p.End()); err != nil {
-			return nil, err
-		}
-		r.NewMembers = r.Funnel.Joined
+	first, last := p.Months()
+	// A team space's members follow the directory: it has no funnel.
+	c, err := s.Store.Report(ctx, sp.ID, sp.Kind == relais.SpaceCommunity, p.Start(), p.End(), first, last)
+	if err != nil {
+		return nil, err
 	}
-	r.GeneratedAt = time.Now().UTC().Truncate(time.Second)
+	r := relais.ProtectReport(c, sp, p, p.Complete(now), k)
+	r.GeneratedAt = now.UTC().Truncate(time.Second)
 	return r, nil
 }
 
@@ -104,7 +104,7 @@ func (s *Service) DeliverMonthlyReports(ctx context.Context, now time.Time) (int
 		if ctx.Err() != nil {
 			break
 		}
-		r, err := s.report(ctx, sp, p)
+		r, err := s.report(ctx, sp, p, now)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -148,32 +148,56 @@ var statusFR = map[relais.SignalStatus]string{relais.SignalAccepted: "accepté",
 const maxMailDecisions = 20
 
 // reportMailFR is the plain-text summary of a monthly report, in French.
+// A suppressed figure reads "—" with the reason, as on the page.
 func reportMailFR(name string, r *relais.Report, period string) string {
 	var b strings.Builder
 	line := func(s ...string) { b.WriteString(strings.Join(s, "") + "\n") }
 	n := strconv.Itoa
+	hidden := "— (masqué : moins de " + n(r.K) + " personnes)"
+	if !r.Complete {
+		hidden = "— (retenu jusqu'à la fin du mois)"
+	}
+	num := func(v *int) string {
+		if v == nil {
+			return hidden
+		}
+		return n(*v)
+	}
 	month, _ := relais.ParseMonth("period", period)
 	line("Bonjour ", name, ",")
 	line()
 	line("Voici le rapport de ", monthFR(month.From), " de la communauté « ", r.SpaceName, " ».")
+	if r.Suppressed {
+		line("Pour protéger les personnes, un chiffre calculé à partir de moins de ", n(r.K), " personnes n'est jamais montré.")
+	}
 	line()
 	line("Activité")
-	line("- Nouveaux membres : ", n(r.NewMembers))
-	line("- Membres actifs (ont publié ou répondu) : ", n(r.ActiveMembers))
-	line("- Fils ouverts : ", n(r.Posts))
-	line("- Réponses : ", n(r.Replies))
-	if r.AnswerRate != nil {
-		line("- Fils ayant reçu une réponse : ", n(r.AnsweredThreads), " (", percentFR(*r.AnswerRate), ")")
+	if r.Funnel != nil {
+		line("- Nouveaux membres : ", num(r.NewMembers))
 	}
-	if r.MedianFirstResponse != nil {
+	line("- Membres actifs (ont publié ou répondu) : ", num(r.ActiveMembers))
+	line("- Fils ouverts : ", num(r.Posts))
+	line("- Réponses : ", num(r.Replies))
+	switch {
+	case r.AnsweredThreads == nil:
+		line("- Fils ayant reçu une réponse : ", hidden)
+	case r.AnswerRate != nil:
+		line("- Fils ayant reçu une réponse : ", n(*r.AnsweredThreads), " (", percentFR(*r.AnswerRate), ")")
+	default:
+		line("- Fils ayant reçu une réponse : ", n(*r.AnsweredThreads))
+	}
+	switch {
+	case r.Hidden(relais.FigureMedian):
+		line("- Délai médian de première réponse : ", hidden)
+	case r.MedianFirstResponse != nil:
 		line("- Délai médian de première réponse : ", durationFR(*r.MedianFirstResponse))
 	}
 	if f := r.Funnel; f != nil {
 		line()
 		line("Adhésions")
-		line("- Invitations envoyées : ", n(f.InvitationsSent), " (acceptées : ", n(f.InvitationsAccepted), ", déclinées : ", n(f.InvitationsDeclined), ")")
-		line("- Demandes d'adhésion : ", n(f.RequestsFiled), " (approuvées : ", n(f.RequestsApproved), ", refusées : ", n(f.RequestsRefused), ")")
-		line("- Arrivées : ", n(f.Joined), " ; retraits : ", n(f.Removed))
+		line("- Invitations envoyées : ", num(f.InvitationsSent), " (acceptées : ", num(f.InvitationsAccepted), ", déclinées : ", num(f.InvitationsDeclined), ")")
+		line("- Demandes d'adhésion : ", num(f.RequestsFiled), " (approuvées : ", num(f.RequestsApproved), ", refusées : ", num(f.RequestsRefused), ")")
+		line("- Arrivées : ", num(f.Joined), " ; retraits : ", num(f.Removed))
 	}
 	line()
 	line("Signaux")
@@ -196,11 +220,12 @@ func reportMailFR(name string, r *relais.Report, period string) string {
 	}
 	line()
 	line("Bénéfices déclarés")
-	if len(r.Benefits) == 0 {
-		line("- Aucun ce mois-ci.")
-	}
 	for _, bt := range r.Benefits {
-		line("- ", bt.Kind.LabelFR(), " : ", amountFR(bt.Amount, bt.Unit), " (", n(bt.Count), " déclaration", plural(bt.Count), ")")
+		if bt.Amount == nil || bt.Count == nil {
+			line("- ", bt.Kind.LabelFR(), " : ", hidden)
+			continue
+		}
+		line("- ", bt.Kind.LabelFR(), " : ", amountFR(*bt.Amount, bt.Unit), " (", n(*bt.Count), " déclaration", plural(*bt.Count), ")")
 	}
 	for _, nv := range r.Narratives {
 		line()

@@ -20,8 +20,8 @@ import (
 
 // reportFixture is the demo organization plus a community, "Atelier
 // Qualité" (sponsored by the unit Produit, whose head is victor; steward
-// samir), holding a known corpus around base: every figure of its report
-// over [start, end) is known.
+// samir), holding a known corpus in March 2025, [start, end): every figure
+// of its report for that month is known.
 type reportFixture struct {
 	ctx        context.Context
 	st         *store.Store
@@ -40,7 +40,8 @@ func (f *reportFixture) u(login string) *relais.User { return f.users[login] }
 // times:
 //
 //	members: paul, marc, nadia (open) and victor (invitation) join in the
-//	  period; nadia is then removed; lea joined 40 days before.
+//	  month; nadia is then removed (today, so after the month); lea
+//	  joined 40 days before.
 //	P1 paul (base+1d): replies paul (self, +10 min), marc (+1 h), samir (+3 h)
 //	P2 marc (base+2d): reply paul (+2 h)
 //	P3 victor (base+3d): replies victor (self, +5 min), paul (+10 h)
@@ -50,14 +51,16 @@ func (f *reportFixture) u(login string) *relais.User { return f.users[login] }
 //	P8 paul, 1 ms before the period, with a reply by marc in it
 //	P9 lea, at the first instant of the period: no reply
 //	P10 claire, at the first instant after the period
-//	S1 on P1 (to victor) raised in the period, accepted; S2 on P2 (to the
-//	  unit Produit) raised in the period, acknowledged only; S3 on P4 (to
-//	  victor) raised before the period, rejected.
+//	S1 on P1 (to victor) raised in the month, accepted; S2 on P2 (to the
+//	  unit Produit) raised in the month, acknowledged only; S3 on P4 (to
+//	  victor) raised before the month, rejected: the decisions are taken
+//	  today, so they belong to the current month's report.
 //
-// Threads of the period: P1 P2 P3 P4 P5 P9 (6), answered P1 P2 P3 P4
-// after 1 h, 2 h, 10 h, 4 h: median (2 h + 4 h) / 2 = 10 800 s, answer
-// rate 4/6. Replies: 3 + 1 + 2 + 1 + 1 (P8) = 8. Active: paul, marc,
-// victor, samir, lea.
+// Threads of the month: P1 P2 P3 P4 P5 P9 (6, by 5 people), answered P1
+// P2 P3 P4 after 1 h, 2 h, 10 h, 4 h (first responses by marc, paul,
+// paul, samir: 3 people): median (2 h + 4 h) / 2 = 10 800 s, answer rate
+// 4/6. Replies: 3 + 1 + 2 + 1 + 1 (P8) = 8, by paul, marc, samir, victor.
+// Active: paul, marc, victor, samir, lea (5).
 func newReportFixture(t *testing.T, engine string) *reportFixture {
 	t.Helper()
 	ctx := context.Background()
@@ -74,9 +77,8 @@ func newReportFixture(t *testing.T, engine string) *reportFixture {
 		}
 		f.users[a.Login] = u
 	}
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	f.start, f.end = today.AddDate(0, 0, -30), today.AddDate(0, 0, 2) // to: tomorrow, included
-	f.base = today.AddDate(0, 0, -20)
+	f.start, f.end = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	f.base = f.start.AddDate(0, 0, 4)
 	var produit int64
 	units, err := st.Units(ctx)
 	if err != nil {
@@ -174,29 +176,40 @@ func (f *reportFixture) report(t *testing.T, login string) (*relais.Report, erro
 	return f.svc.Report(f.ctx, f.u(login), f.space.ID, f.start, f.end.AddDate(0, 0, -1))
 }
 
+// declareAt records a benefit at a given time, as if declared then.
+func (f *reportFixture) declareAt(t *testing.T, login string, b relais.Benefit) {
+	t.Helper()
+	b.UserID = f.u(login).ID
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = f.base.Add(36 * time.Hour)
+	}
+	if err := f.st.CreateBenefit(f.ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// marchHidden is what a threshold of 5 hides in March: every figure but
+// the active members (5 people) and the threads (opened by 5 people).
+const marchHidden = "new_members replies answered_threads answer_rate median_first_response_seconds " +
+	"funnel.invitations_sent funnel.invitations_accepted funnel.invitations_declined funnel.requests_filed " +
+	"funnel.requests_approved funnel.requests_refused funnel.joined funnel.joined.open funnel.joined.criteria " +
+	"funnel.joined.request funnel.joined.invitation funnel.joined.other funnel.removed " +
+	"benefits.time_saved benefits.cost_avoided benefits.revenue benefits.quality benefits.risk"
+
 func TestReportFigures(t *testing.T) {
 	for _, engine := range testdb.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			f := newReportFixture(t, engine)
 			ctx := f.ctx
-			// Benefits: three in the space during the period, one before it
-			// (recorded at a given time), one in another space.
-			declare := func(login string, in relais.NewBenefit) *relais.Benefit {
-				t.Helper()
-				b, err := f.svc.DeclareBenefit(ctx, f.u(login), in)
-				if err != nil {
-					t.Fatalf("%s declares %+v: %v", login, in, err)
-				}
-				return b
-			}
-			declare("paul", relais.NewBenefit{PostID: f.posts["P1"], Kind: relais.BenefitTimeSaved, Amount: "2.5", Unit: "hours"})
-			declare("marc", relais.NewBenefit{PostID: f.posts["P2"], Kind: relais.BenefitTimeSaved, Amount: "1.25"})
-			declare("victor", relais.NewBenefit{SignalID: f.signals["S1"], Kind: relais.BenefitCostAvoided, Amount: "1200", Unit: "EUR", Note: "licence évitée"})
-			declare("samir", relais.NewBenefit{SignalID: f.signals["S2"], Kind: relais.BenefitRisk, Amount: "2", Unit: "count"})
-			if err := f.st.CreateBenefit(ctx, &relais.Benefit{PostID: f.posts["P1"], UserID: f.u("paul").ID, Kind: relais.BenefitQuality,
-				Amount: 100, Unit: relais.UnitCount, CreatedAt: f.start.Add(-time.Hour)}); err != nil {
-				t.Fatal(err)
-			}
+			// Benefits in March: time saved by three people, cost avoided
+			// and risk by one each; one before the month; one in another
+			// space.
+			f.declareAt(t, "paul", relais.Benefit{PostID: f.posts["P1"], Kind: relais.BenefitTimeSaved, Amount: 250, Unit: "hours"})
+			f.declareAt(t, "marc", relais.Benefit{PostID: f.posts["P2"], Kind: relais.BenefitTimeSaved, Amount: 125, Unit: "hours"})
+			f.declareAt(t, "victor", relais.Benefit{PostID: f.posts["P3"], Kind: relais.BenefitTimeSaved, Amount: 100, Unit: "hours"})
+			f.declareAt(t, "victor", relais.Benefit{SignalID: f.signals["S1"], Kind: relais.BenefitCostAvoided, Amount: 120000, Unit: "EUR", Note: "licence évitée"})
+			f.declareAt(t, "samir", relais.Benefit{SignalID: f.signals["S2"], Kind: relais.BenefitRisk, Amount: 200, Unit: "count"})
+			f.declareAt(t, "paul", relais.Benefit{PostID: f.posts["P1"], Kind: relais.BenefitTimeSaved, Amount: 9900, Unit: "hours", CreatedAt: f.start.Add(-time.Hour)})
 			innovation, err := f.st.SpaceByName(ctx, "Innovation Produits")
 			if err != nil {
 				t.Fatal(err)
@@ -205,93 +218,135 @@ func TestReportFigures(t *testing.T) {
 			if err != nil || len(ps) == 0 {
 				t.Fatalf("Innovation posts: %v %v", ps, err)
 			}
-			declare("paul", relais.NewBenefit{PostID: ps[0].ID, Kind: relais.BenefitTimeSaved, Amount: "7"})
-
-			r, err := f.report(t, "samir")
-			if err != nil {
-				t.Fatal(err)
-			}
+			f.declareAt(t, "lea", relais.Benefit{PostID: ps[0].ID, Kind: relais.BenefitTimeSaved, Amount: 700, Unit: "hours"})
 			check := func(name string, got, want any) {
 				t.Helper()
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Errorf("%s = %v, want %v", name, got, want)
 				}
 			}
-			check("from", r.From, f.start.Format(time.DateOnly))
-			check("to", r.To, f.end.AddDate(0, 0, -1).Format(time.DateOnly))
-			check("space", r.SpaceName, "Atelier Qualité")
-			check("new_members", r.NewMembers, 4)
-			check("active_members", r.ActiveMembers, 5)
-			check("posts", r.Posts, 6)
-			check("replies", r.Replies, 8)
-			check("answered_threads", r.AnsweredThreads, 4)
+
+			// At the default threshold, 5.
+			r, err := f.report(t, "samir")
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("header", []any{r.Month, r.From, r.To, r.SpaceName, r.Complete, r.K}, []any{"2025-03", "2025-03-01", "2025-03-31", "Atelier Qualité", true, 5})
+			check("hidden at k=5", strings.Join(r.SuppressedFigures, " "), marchHidden)
+			check("shown at k=5", []any{deref(r.ActiveMembers), deref(r.Posts)}, []any{5, 6})
+			if !r.Suppressed || r.Replies != nil || r.AnsweredThreads != nil || r.AnswerRate != nil || r.MedianFirstResponse != nil ||
+				r.NewMembers != nil || r.Funnel == nil || r.Funnel.Joined != nil || r.Funnel.JoinedBySource["open"] != nil {
+				t.Errorf("k=5 shows a suppressed figure: %+v %+v", r, r.Funnel)
+			}
+			if hidden := strings.Join(r.SuppressedFigures, " "); hidden != marchHidden {
+				t.Errorf("suppressed figures %q, want %q", hidden, marchHidden)
+			}
+			for _, b := range r.Benefits {
+				if !b.Suppressed || b.Amount != nil || b.Count != nil {
+					t.Errorf("k=5: benefit %+v shown", b)
+				}
+			}
+
+			// At 3, the lowest threshold: the figures made by 3 people or
+			// more show, exact.
+			if err := f.st.SetAnalyticsK(ctx, f.u("claire").ID, 3); err != nil {
+				t.Fatal(err)
+			}
+			r, err = f.report(t, "samir")
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("k", r.K, 3)
+			check("active_members", deref(r.ActiveMembers), 5)
+			check("posts", deref(r.Posts), 6)
+			check("replies", deref(r.Replies), 8)
+			check("answered_threads", deref(r.AnsweredThreads), 4)
 			check("answer_rate", deref(r.AnswerRate), 0.6667)
 			check("median_first_response_seconds", deref(r.MedianFirstResponse), 10800)
-			if r.Funnel == nil {
-				t.Fatal("no funnel")
-			}
-			check("funnel.joined", r.Funnel.Joined, 4)
-			check("funnel.joined_by_source", r.Funnel.JoinedBySource, map[string]int{"open": 3, "invitation": 1})
-			check("funnel.removed", r.Funnel.Removed, 1)
+			check("funnel.joined.open", deref(r.Funnel.JoinedBySource["open"]), 3)
+			// Four people joined, three openly: the one invited (victor)
+			// is below k, and showing the total would give him away.
+			check("funnel.joined.invitation", deref(r.Funnel.JoinedBySource["invitation"]), nil)
+			check("funnel.joined", deref(r.Funnel.Joined), nil)
+			check("new_members", deref(r.NewMembers), nil)
+			check("funnel.removed", deref(r.Funnel.Removed), nil) // nadia was removed today, after March
 			check("signals_raised", r.SignalsRaised, 2)
-			check("signals_decided", r.SignalsDecided, 2)
-			if len(r.Decisions) != 2 {
-				t.Fatalf("decisions %+v, want S1 and S3", r.Decisions)
+			check("signals_decided", r.SignalsDecided, 0)
+			check("hidden at k=3", strings.Join(r.SuppressedFigures, " "), "new_members funnel.invitations_sent funnel.invitations_accepted "+
+				"funnel.invitations_declined funnel.requests_filed funnel.requests_approved funnel.requests_refused funnel.joined "+
+				"funnel.joined.criteria funnel.joined.request funnel.joined.invitation funnel.joined.other funnel.removed "+
+				"benefits.cost_avoided benefits.revenue benefits.quality benefits.risk")
+			if len(r.Benefits) != len(relais.BenefitKinds) {
+				t.Fatalf("benefits %+v: want every kind", r.Benefits)
 			}
-			d1, d3 := r.Decisions[0], r.Decisions[1]
+			tb := r.Benefits[0]
+			check("time saved", []any{tb.Kind, deref(tb.Amount), deref(tb.Count), tb.Suppressed}, []any{relais.BenefitTimeSaved, relais.Amount(475), 3, false})
+			check("cost avoided", []any{r.Benefits[1].Kind, deref(r.Benefits[1].Amount), r.Benefits[1].Suppressed}, []any{relais.BenefitCostAvoided, nil, true})
+			check("narratives", len(r.Narratives), 0)
+			check("decisions", len(r.Decisions), 0)
+
+			// The CSV figures follow the report: same rows, suppressed ones
+			// empty and marked.
+			figures := map[string]relais.ReportFigure{}
+			for _, fg := range r.Figures() {
+				figures[fg.Name] = fg
+			}
+			for name, want := range map[string]string{"month": "2025-03", "posts": "6", "answer_rate": "0.6667", "median_first_response_seconds": "10800",
+				"funnel.joined.open": "3", "funnel.joined.invitation": "", "funnel.joined": "", "new_members": "",
+				"benefits.time_saved.hours": "4.75", "benefits.time_saved.declarations": "3", "benefits.cost_avoided.EUR": "",
+				"benefits.cost_avoided.declarations": "", "benefits.revenue.EUR": "", "k": "3", "complete": "true"} {
+				fg, ok := figures[name]
+				if !ok || fg.Value != want || fg.Suppressed != (want == "" && r.Hidden(strings.TrimSuffix(strings.TrimSuffix(name, ".declarations"), ".EUR"))) {
+					t.Errorf("figure %s = %+v, want %q", name, fg, want)
+				}
+			}
+
+			// The decisions of today are in the current month's report,
+			// whose figures are withheld until it ends.
+			now := relais.MonthPeriod(time.Now())
+			cur, err := f.svc.Report(ctx, f.u("claire"), f.space.ID, now.From, now.To)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur.Complete || !cur.Suppressed || cur.ActiveMembers != nil || cur.Posts != nil || cur.Funnel.Removed != nil ||
+				len(cur.SuppressedFigures) != len(strings.Fields(marchHidden))+2 {
+				t.Errorf("current month: complete %v, hidden %v", cur.Complete, cur.SuppressedFigures)
+			}
+			if len(cur.Decisions) != 2 || cur.SignalsDecided != 2 {
+				t.Fatalf("decisions %+v, want S1 and S3", cur.Decisions)
+			}
+			d1, d3 := cur.Decisions[0], cur.Decisions[1]
 			check("decision 1", []any{d1.SignalID, d1.Status, d1.Decision, d1.OwnerName, d1.DeciderName, d1.Summary, d1.PostID},
 				[]any{f.signals["S1"], relais.SignalAccepted, "Dans la feuille de route du T3.", "Victor Lemaire", "Victor Lemaire", "Signal S1", f.posts["P1"]})
 			check("decision 2", []any{d3.SignalID, d3.Status, d3.Decision}, []any{f.signals["S3"], relais.SignalRejected, "Hors périmètre."})
-			if d1.DecidedAt.IsZero() || d1.DecidedAt.Before(f.start) {
+			if d1.DecidedAt.Before(now.From) {
 				t.Errorf("decided_at %v", d1.DecidedAt)
 			}
-			check("benefits", r.Benefits, []relais.BenefitTotal{
-				{Kind: relais.BenefitTimeSaved, Unit: "hours", Amount: 375, Count: 2},
-				{Kind: relais.BenefitCostAvoided, Unit: "EUR", Amount: 120000, Count: 1},
-				{Kind: relais.BenefitRisk, Unit: "count", Amount: 200, Count: 1},
-			})
-			check("narratives", len(r.Narratives), 0)
 
-			// An empty period: no thread, so no rate and no median.
+			// An empty month: nothing shows, nothing tells it is empty.
 			empty, err := f.svc.Report(ctx, f.u("claire"), f.space.ID, time.Date(2023, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2023, 7, 31, 0, 0, 0, 0, time.UTC))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if empty.Posts != 0 || empty.AnswerRate != nil || empty.MedianFirstResponse != nil || len(empty.Benefits) != 0 || empty.NewMembers != 0 {
-				t.Errorf("empty period: %+v", empty)
+			if empty.Posts != nil || empty.AnswerRate != nil || empty.MedianFirstResponse != nil || empty.NewMembers != nil ||
+				len(empty.Benefits) != len(relais.BenefitKinds) || len(empty.SuppressedFigures) != len(strings.Fields(marchHidden))+2 {
+				t.Errorf("empty month: %+v", empty)
 			}
-			// One answered thread: the median is its delay, the rate 1.
-			day := f.base.Add(24 * time.Hour)
-			one, err := f.svc.Report(ctx, f.u("claire"), f.space.ID, day, day)
-			if err != nil {
-				t.Fatal(err)
-			}
-			check("P1's day", []any{one.Posts, deref(one.AnswerRate), deref(one.MedianFirstResponse)}, []any{1, 1, 3600})
 
-			// A team space has no funnel.
+			// A team space has no funnel; its manager never sees one
+			// member's activity: Support Lyon is marc and paul.
 			support, err := f.st.SpaceByName(ctx, "Support Lyon")
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr, err := f.svc.Report(ctx, f.u("marc"), support.ID, f.start, f.end)
+			last := relais.LastFullMonth(time.Now())
+			tr, err := f.svc.Report(ctx, f.u("marc"), support.ID, last.From, last.To)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tr.Funnel != nil || tr.SpaceKind != relais.SpaceTeam || tr.Posts == 0 {
-				t.Errorf("team report: funnel %v kind %s posts %d", tr.Funnel, tr.SpaceKind, tr.Posts)
-			}
-
-			// The figures of the CSV follow the report.
-			figures := map[string]string{}
-			for _, fg := range r.Figures() {
-				figures[fg.Name] = fg.Value
-			}
-			for name, want := range map[string]string{"posts": "6", "answer_rate": "0.6667", "median_first_response_seconds": "10800",
-				"funnel.joined.invitation": "1", "benefits.time_saved.hours": "3.75", "benefits.cost_avoided.EUR": "1200",
-				"decision." + fmt.Sprint(f.signals["S1"]) + ".status": "accepted"} {
-				if figures[name] != want {
-					t.Errorf("figure %s = %q, want %q", name, figures[name], want)
-				}
+			if tr.Funnel != nil || tr.SpaceKind != relais.SpaceTeam || tr.NewMembers != nil || tr.Hidden("new_members") ||
+				tr.ActiveMembers != nil || tr.Posts != nil || tr.Replies != nil || !tr.Hidden("posts") || tr.Benefits[0].Amount != nil {
+				t.Errorf("team report: %+v", tr)
 			}
 		})
 	}
@@ -323,23 +378,46 @@ func TestReportReaders(t *testing.T) {
 			}
 			support, _ := f.st.SpaceByName(f.ctx, "Support Lyon")
 			for login, rule := range map[string]string{"marc": "", "paul": policy.RuleReportReaders, "claire": policy.RuleTeamOutsider} {
-				_, err := f.svc.Report(f.ctx, f.u(login), support.ID, f.start, f.end)
+				_, err := f.svc.Report(f.ctx, f.u(login), support.ID, f.start, f.end.AddDate(0, 0, -1))
 				if e := relais.AsError(err); (rule == "" && err != nil) || (rule != "" && (err == nil || e.Rule != rule)) {
 					t.Errorf("%s on Support Lyon: %v, want rule %q", login, err, rule)
 				}
 			}
-			// Periods: reversed, too long, and the longest allowed.
-			from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+			// Periods: one calendar month, from its first day to its last,
+			// begun already; nothing else.
+			d := func(s string) time.Time {
+				v, err := time.Parse(time.DateOnly, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+			now := relais.MonthPeriod(time.Now())
+			next := relais.MonthPeriod(now.End())
 			for _, c := range []struct {
-				to   time.Time
-				code string
-			}{{from.AddDate(0, 0, -1), relais.EINVALID}, {from.AddDate(0, 0, 366), relais.EINVALID}, {from.AddDate(0, 0, 365), ""}, {from, ""}} {
-				_, err := f.svc.Report(f.ctx, f.u("samir"), f.space.ID, from, c.to)
-				if relais.ErrorCode(err) != c.code {
-					t.Errorf("from %s to %s: %v, want %q", from.Format(time.DateOnly), c.to.Format(time.DateOnly), err, c.code)
+				from, to time.Time
+				code     string
+				field    string
+			}{
+				{d("2024-02-01"), d("2024-01-31"), relais.EINVALID, "to"},    // reversed
+				{d("2024-01-01"), d("2024-12-31"), relais.EINVALID, "to"},    // a year
+				{d("2024-01-01"), d("2024-01-01"), relais.EINVALID, "to"},    // a day
+				{d("2024-01-02"), d("2024-01-31"), relais.EINVALID, "from"},  // not the first day
+				{d("2024-02-01"), d("2024-02-28"), relais.EINVALID, "to"},    // 2024 is a leap year
+				{d("2024-01-15"), d("2024-02-14"), relais.EINVALID, "from"},  // a month, not a calendar one
+				{d("1999-12-01"), d("1999-12-31"), relais.EINVALID, "month"}, // before 2000
+				{next.From, next.To, relais.EINVALID, "month"},               // not begun
+				{d("2024-02-01"), d("2024-02-29"), "", ""},
+				{now.From, now.To, "", ""},
+			} {
+				_, err := f.svc.Report(f.ctx, f.u("samir"), f.space.ID, c.from, c.to)
+				e := relais.AsError(err)
+				if relais.ErrorCode(err) != c.code || (err != nil && (e.Field != c.field || e.MessageFR == "" || e.MessageFR == e.Message ||
+					!strings.Contains(e.Message, "month"))) {
+					t.Errorf("from %s to %s: %v, want %q on %q", c.from.Format(time.DateOnly), c.to.Format(time.DateOnly), err, c.code, c.field)
 				}
 			}
-			if _, err := f.svc.Report(f.ctx, f.u("samir"), 999999, f.start, f.end); relais.ErrorCode(err) != relais.ENOTFOUND {
+			if _, err := f.svc.Report(f.ctx, f.u("samir"), 999999, f.start, f.end.AddDate(0, 0, -1)); relais.ErrorCode(err) != relais.ENOTFOUND {
 				t.Errorf("unknown space: %v", err)
 			}
 		})
@@ -361,7 +439,8 @@ func TestReportNarrative(t *testing.T) {
 			if _, err := f.svc.SetNarrative(f.ctx, f.u("samir"), f.space.ID, month, "Un mois dense : trois décisions."); err != nil {
 				t.Fatal(err)
 			}
-			r, err := f.svc.Report(f.ctx, f.u("victor"), f.space.ID, time.Now(), time.Now())
+			cur := relais.MonthPeriod(time.Now())
+			r, err := f.svc.Report(f.ctx, f.u("victor"), f.space.ID, cur.From, cur.To)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -578,10 +657,47 @@ func TestMonthlyDelivery(t *testing.T) {
 					t.Errorf("subject %q lacks %q", m.Subject, want)
 				}
 			}
-			for _, want := range []string{"Fils ouverts : 1", "Réponses : 1", "Fils ayant reçu une réponse : 1 (100 %)",
-				"Délai médian de première réponse : 2 h 00 min", "Bon démarrage.", link} {
+			// One thread by paul, one reply by marc: every figure is made
+			// by fewer than 5 people, and hidden.
+			hidden := " : — (masqué : moins de 5 personnes)"
+			for _, want := range []string{"Fils ouverts" + hidden, "Réponses" + hidden, "Fils ayant reçu une réponse" + hidden,
+				"Membres actifs (ont publié ou répondu)" + hidden, "Nouveaux membres" + hidden, "Délai médian de première réponse" + hidden,
+				"Arrivées : —", "Temps gagné" + hidden, "Risques (incidents évités)" + hidden,
+				"moins de 5 personnes n'est jamais montré", "Bon démarrage.", link} {
 				if !strings.Contains(m.Body, want) {
 					t.Errorf("body lacks %q:\n%s", want, m.Body)
+				}
+			}
+			for _, leak := range []string{"Fils ouverts : 1", "Réponses : 1", "2 h 00 min", "100 %"} {
+				if strings.Contains(m.Body, leak) {
+					t.Errorf("body shows %q:\n%s", leak, m.Body)
+				}
+			}
+			// The in-app notification names the month and links to the
+			// page, which obeys the same rule: it holds no figure.
+			ns, err := f.st.Notifications(ctx, f.u("victor").ID, 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range ns {
+				if n.Kind == relais.NotifyReport && n.Detail != "2024-01" && n.Detail != "2024-02" {
+					t.Errorf("report notification carries %q", n.Detail)
+				}
+			}
+
+			// February: five people open a thread each, claire answers them
+			// all: threads and active members show, replies and answers
+			// (one person) do not.
+			for i, login := range []string{"paul", "marc", "victor", "samir", "lea"} {
+				at := time.Date(2024, 2, 5+i, 9, 0, 0, 0, time.UTC)
+				p := &relais.Post{SpaceID: f.space.ID, AuthorID: f.u(login).ID, Kind: relais.KindQuestion, Title: "Février " + login, Body: "b",
+					Status: relais.StatusPublished, CreatedAt: at}
+				if err := f.st.CreatePost(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.st.CreateReply(ctx, &relais.Reply{PostID: p.ID, AuthorID: f.u("claire").ID, Body: "r", Status: relais.StatusPublished,
+					CreatedAt: at.Add(time.Hour)}, f.space.ID); err != nil {
+					t.Fatal(err)
 				}
 			}
 
@@ -612,8 +728,20 @@ func TestMonthlyDelivery(t *testing.T) {
 					t.Errorf("%s has %d report notifications for 2024-02, want 1", login, got)
 				}
 			}
-			if mails, _ := f.st.Emails(ctx, 100); len(mails) != 4 {
+			mails, _ = f.st.Emails(ctx, 100)
+			if len(mails) != 4 {
 				t.Errorf("%d e-mails after February, want 4", len(mails))
+			}
+			for _, m := range mails {
+				if !strings.Contains(m.Subject, "février 2024") {
+					continue
+				}
+				for _, want := range []string{"Fils ouverts : 5", "Membres actifs (ont publié ou répondu) : 6", "Réponses" + hidden,
+					"Fils ayant reçu une réponse" + hidden} {
+					if !strings.Contains(m.Body, want) {
+						t.Errorf("February body lacks %q:\n%s", want, m.Body)
+					}
+				}
 			}
 		})
 	}

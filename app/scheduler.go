@@ -27,6 +27,12 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 		} else if n > 0 {
 			s.Log.Info("scheduler: published scheduled posts", "count", n)
 		}
+		// The teams' routines post their prompts, each once (see PostDueRoutines).
+		if n, err := s.PostDueRoutines(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduler: posting routines' prompts", "err", err)
+		} else if n > 0 {
+			s.Log.Info("scheduler: posted routines' prompts", "count", n)
+		}
 		// Once a minute: signals left unanswered past their deadline are
 		// flagged to the community manager, and monthly reports are
 		// delivered, each once whatever the number of nodes.

@@ -171,7 +171,10 @@ func Load(ctx context.Context, st *store.Store, password string) error {
 		}
 	}
 	l.threads(supportSpace, ventesSpace, innovation, clients)
+	l.items(supportSpace, ventesSpace)
+	l.routines(supportSpace)
 	l.plan(innovation, clients)
+	l.coaching(support, innovation)
 	return l.err
 }
 

@@ -65,6 +65,17 @@ const (
 	NarrativeSet    = "report.narrative"
 	ReportDelivered = "report.delivered"
 
+	// The team's work: coordination tasks, problems, the library,
+	// coaching and contribution agreements. Coaching and agreements
+	// concern two people, not a space: their events carry no space.
+	TaskChanged       = "task.changed"       // Subject: the task
+	ProblemSolved     = "problem.solved"     // Subject: the post
+	ProblemReopened   = "problem.reopened"   // Subject: the post
+	PracticeShared    = "practice.shared"    // Subject: the practice
+	PracticeWithdrawn = "practice.withdrawn" // Subject: the practice
+	CoachingChanged   = "coaching.changed"   // Subject: the coaching
+	AgreementChanged  = "agreement.changed"  // Subject: the agreement
+
 	// The cockpit and the organization's settings.
 	PlanChanged        = "plan.changed"      // Subject: the objective, workstream or KPI target
 	RoleLabelChanged   = "roles.label"       // the organization renamed a role
@@ -73,6 +84,8 @@ const (
 	AnalyticsKChanged  = "analytics.k"       // the threshold of k-anonymity
 	LeaderboardChanged = "space.leaderboard" // a space opted in or out of its leaderboard
 	PrivacyChanged     = "privacy.changed"   // Subject: the person
+	// RoutineChanged: a team's routine started, changed, paused or resumed (Subject: the routine).
+	RoutineChanged = "routine.changed"
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by

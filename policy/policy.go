@@ -171,6 +171,16 @@ const (
 	// TakePartCoaching is reading or writing in a coaching thread:
 	// Target.Member tells whether the actor is one of its two parties.
 	TakePartCoaching Action = "coaching.take_part"
+
+	// WithdrawAgreement is withdrawing a contribution agreement:
+	// Target.Owner tells whether the actor proposed it.
+	WithdrawAgreement Action = "agreement.withdraw"
+	// ViewProfile is seeing a person's profile (unit, site, job family,
+	// shared spaces) and finding them in the directory's listing.
+	// Target.Member tells whether the actor shares a space with the person
+	// (or is that person), Target.Restricted whether the person shows
+	// their profile to the members of their spaces only.
+	ViewProfile Action = "profile.view"
 )
 
 // Actions lists every action, in a stable order.
@@ -181,7 +191,8 @@ var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply,
 	DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
 	Mentor, OwnDecision,
 	ManageRoutines, ManageTasks, SolveProblem, SharePractice, ProposeAgreement,
-	ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching}
+	ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
+	WithdrawAgreement}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
@@ -189,7 +200,8 @@ func (a Action) SpaceAction() bool {
 	switch a {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
-		Mentor, OwnDecision, ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching:
+		Mentor, OwnDecision, ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
+		WithdrawAgreement:
 		return false
 	}
 	return true
@@ -283,6 +295,9 @@ type Target struct {
 	Coach bool
 	// Author is true when the actor wrote the post the action applies to.
 	Author bool
+	// Restricted is true when the person whose profile is asked for shows
+	// it to the members of their spaces only.
+	Restricted bool
 }
 
 // Decision is the answer of the policy: an effect, the rule that produced it
@@ -399,6 +414,11 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleAgreementManager)
 		}
 		return decide(Deny, RuleAgreementManagerOnly)
+	case WithdrawAgreement:
+		if t.Owner {
+			return decide(Allow, RuleAgreementWithdraw)
+		}
+		return decide(Deny, RuleAgreementWithdrawOwner)
 	case RequestCoaching:
 		switch {
 		case !t.Manager || a.Employment != relais.Internal:
@@ -408,6 +428,18 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Deny, RuleCoachingCoaches)
 		}
 		return decide(Allow, RuleCoachingRequest)
+	case ViewProfile:
+		switch {
+		case t.Member:
+			return decide(Allow, RuleProfileShared)
+		case a.Employment != relais.Internal:
+			return decide(Deny, RuleDirectoryExternal)
+		case a.Has(relais.RoleAdministrator) || a.Has(relais.RoleCommunityManager):
+			return decide(Allow, RuleProfileGovernance)
+		case t.Restricted:
+			return decide(Deny, RuleProfileRestricted)
+		}
+		return decide(Allow, RuleProfileEveryone)
 	case TakePartCoaching:
 		if t.Member {
 			return decide(Allow, RuleCoachingPrivate)

@@ -140,7 +140,8 @@ var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, pol
 	policy.ConfirmOnboarding, policy.EndCoPilot, policy.AssignSteward, policy.DecideSignal, policy.ResolveEscalation,
 	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory,
 	policy.Mentor, policy.OwnDecision, policy.ReadLibrary, policy.DecideAgreement, policy.RequestCoaching,
-	policy.TakePartCoaching}
+	policy.TakePartCoaching, policy.ViewProfile,
+	policy.WithdrawAgreement}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -400,10 +401,40 @@ func matrix() []combo {
 			if rel {
 				eff = policy.Allow
 			}
+			weff, wrule := policy.Deny, "agreement.withdraw.owner_only"
+			if rel {
+				weff, wrule = policy.Allow, "agreement.withdraw"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "agreement", fmt.Sprintf("proposer:%v", rel), "-", "-", string(policy.WithdrawAgreement)},
+				actor:  p.actor, action: policy.WithdrawAgreement, target: policy.Target{Owner: rel}, effect: weff, rule: wrule,
+			})
 			cs = append(cs, combo{
 				fields: [6]string{p.name, "coaching", fmt.Sprintf("party:%v", rel), "-", "-", string(policy.TakePartCoaching)},
 				actor:  p.actor, action: policy.TakePartCoaching, target: policy.Target{Member: rel}, effect: eff, rule: "coaching.private",
 			})
+		}
+		// A profile: seen by those who share a space with the person, by
+		// governance, and by employees unless the person restricted it.
+		for _, shared := range []bool{true, false} {
+			for _, restricted := range []bool{true, false} {
+				eff, rule := policy.Allow, "profile.everyone"
+				switch {
+				case shared:
+					rule = "profile.shared_space"
+				case p.external:
+					eff, rule = policy.Deny, "directory.external"
+				case p.admin || p.internalCM:
+					rule = "profile.governance"
+				case restricted:
+					eff, rule = policy.Deny, "profile.restricted"
+				}
+				cs = append(cs, combo{
+					fields: [6]string{p.name, "profile", fmt.Sprintf("shared:%v", shared), fmt.Sprintf("restricted:%v", restricted), "-", string(policy.ViewProfile)},
+					actor:  p.actor, action: policy.ViewProfile, target: policy.Target{Member: shared, Restricted: restricted},
+					effect: eff, rule: rule,
+				})
+			}
 		}
 		// Asking for coaching: a team's manager asks the CM or an internal
 		// SMM who is not in co-pilot.
@@ -769,7 +800,7 @@ func TestDecideMatrix(t *testing.T) {
 	if n != 28 {
 		t.Fatalf("%d space actions, want 28: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 8 + 2*2 + 2*4 + 4); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

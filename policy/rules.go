@@ -85,25 +85,31 @@ const (
 	RuleDecisionEmployees     = "decision.employees"
 	RuleDecisionEmployeesOnly = "decision.employees_only"
 
-	RuleRoutineTeams         = "routine.teams_only"
-	RuleTaskTeams            = "task.teams_only"
-	RuleProblemSolve         = "problem.solve"
-	RuleProblemSolvers       = "problem.solvers_only"
-	RulePracticeShare        = "practice.share"
-	RulePracticeShareOwners  = "practice.share.owners_only"
-	RulePracticeLibrary      = "practice.library"
-	RulePracticeLibraryOnly  = "practice.library.internal_only"
-	RuleAgreementPropose     = "agreement.propose"
-	RuleAgreementEmployees   = "agreement.employees_only"
-	RuleAgreementCommunities = "agreement.communities_only"
-	RuleAgreementManager     = "agreement.manager_decides"
-	RuleAgreementManagerOnly = "agreement.manager_only"
-	RuleCoachingRequest      = "coaching.request"
-	RuleCoachingManagers     = "coaching.managers_only"
-	RuleCoachingCoaches      = "coaching.coaches"
-	RuleCoachingPrivate      = "coaching.private"
-	RuleCoachingFigures      = "coaching.figures"
-	RuleCoachingInvisible    = "coaching.invisible"
+	RuleRoutineTeams           = "routine.teams_only"
+	RuleTaskTeams              = "task.teams_only"
+	RuleProblemSolve           = "problem.solve"
+	RuleProblemSolvers         = "problem.solvers_only"
+	RulePracticeShare          = "practice.share"
+	RulePracticeShareOwners    = "practice.share.owners_only"
+	RulePracticeLibrary        = "practice.library"
+	RulePracticeLibraryOnly    = "practice.library.internal_only"
+	RuleAgreementPropose       = "agreement.propose"
+	RuleAgreementEmployees     = "agreement.employees_only"
+	RuleAgreementCommunities   = "agreement.communities_only"
+	RuleAgreementManager       = "agreement.manager_decides"
+	RuleAgreementManagerOnly   = "agreement.manager_only"
+	RuleCoachingRequest        = "coaching.request"
+	RuleCoachingManagers       = "coaching.managers_only"
+	RuleCoachingCoaches        = "coaching.coaches"
+	RuleCoachingPrivate        = "coaching.private"
+	RuleCoachingFigures        = "coaching.figures"
+	RuleCoachingInvisible      = "coaching.invisible"
+	RuleProfileShared          = "profile.shared_space"
+	RuleProfileGovernance      = "profile.governance"
+	RuleProfileEveryone        = "profile.everyone"
+	RuleProfileRestricted      = "profile.restricted"
+	RuleAgreementWithdraw      = "agreement.withdraw"
+	RuleAgreementWithdrawOwner = "agreement.withdraw.owner_only"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -378,6 +384,24 @@ var Rules = []Rule{
 	{RuleCoachingInvisible,
 		"Un coach n'a aucune présence dans l'espace d'équipe : il n'y lit, n'écrit ni ne réagit, n'apparaît pas parmi les membres et ne peut y être mentionné.",
 		"A coach has no presence in the team space: they do not read, post or react there, are not among its members and cannot be mentioned there."},
+	{RuleAgreementWithdraw,
+		"La personne qui a proposé un accord de contribution le retire quand elle veut ; son manager en est informé.",
+		"The person who proposed a contribution agreement withdraws it whenever they wish; their manager is told."},
+	{RuleAgreementWithdrawOwner,
+		"Seule la personne qui a proposé un accord de contribution le retire.",
+		"Only the person who proposed a contribution agreement withdraws it."},
+	{RuleProfileShared,
+		"Les personnes qui partagent un espace voient le profil l'une de l'autre.",
+		"People who share a space see each other's profile."},
+	{RuleProfileGovernance,
+		"Les administrateurs et le community manager voient tous les comptes, pour les gouverner (rôles, annuaire).",
+		"Administrators and the community manager see every account, to govern them (roles, directory)."},
+	{RuleProfileEveryone,
+		"Les salariés voient le profil d'un collègue qui le montre à tous.",
+		"Employees see the profile of a colleague who shows it to everyone."},
+	{RuleProfileRestricted,
+		"Cette personne ne montre son profil qu'aux membres de ses espaces ; son identifiant suffit toujours pour lui adresser un signal ou une invitation.",
+		"This person shows their profile to the members of their spaces only; their login still suffices to send them a signal or an invitation."},
 	{RuleWebhookAdmin,
 		"Les administrateurs configurent les webhooks sortants vers les outils de ticketing et lisent leur journal de livraison.",
 		"Administrators configure outbound webhooks to ticketing tools and read their delivery log."},

@@ -44,9 +44,9 @@ func stems(word string) []string {
 }
 
 func computeStems(word string) []string {
-	fr := fold(french.Stem(word, true))
-	en := fold(english.Stem(fold(word), true))
-	plain := fold(word)
+	fr := Fold(french.Stem(word, true))
+	en := Fold(english.Stem(Fold(word), true))
+	plain := Fold(word)
 	out := []string{plain}
 	for _, s := range []string{fr, en} {
 		if s != "" && s != out[0] && (len(out) < 2 || out[1] != s) {
@@ -56,8 +56,8 @@ func computeStems(word string) []string {
 	return out
 }
 
-// fold removes accents: "équipe" becomes "equipe". Safe for concurrent use.
-func fold(s string) string {
+// Fold removes accents: "équipe" becomes "equipe". Safe for concurrent use.
+func Fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {

@@ -61,3 +61,11 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{"réunion éclair ça": "reunion eclair ca", "plain": "plain", "Noël": "Noel", "": ""} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -15,6 +15,12 @@ import (
 func (s *Store) Capacity(ctx context.Context) (*relais.Capacity, error) {
 	c := &relais.Capacity{SMMs: []*relais.SMMCapacity{}, Unstaffed: []relais.SpaceRef{}}
 	err := s.read(ctx, func(t *tx) error {
+		// The approved contribution agreements stand beside the weeks.
+		agreed, err := capacityAgreements(t)
+		if err != nil {
+			return err
+		}
+		c.Agreements = agreed
 		rows, err := t.query(`SELECT u.id, u.login, u.name, u.employment, u.co_pilot, u.weekly_hours FROM users u
 			JOIN user_roles r ON r.user_id = u.id AND r.role = ? WHERE u.active = ? ORDER BY u.name, u.id`,
 			string(relais.RoleSocialMediaManager), true)

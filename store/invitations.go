@@ -164,46 +164,16 @@ func join(t *tx, m *relais.Membership) error {
 }
 
 // Funnel counts, for a community and a period [from, to), the invitations,
-// requests to join, arrivals by source and removals.
-func (s *Store) Funnel(ctx context.Context, spaceID int64, from, to time.Time) (*relais.Funnel, error) {
-	f := &relais.Funnel{From: from, To: to, JoinedBySource: map[string]int{}}
-	a, b := millis(from), millis(to)
-	err := s.read(ctx, func(t *tx) error {
-		err := t.queryRow(`SELECT
-			(SELECT COUNT(*) FROM invitations WHERE space_id = ? AND status NOT IN ('pending_approval', 'rejected') AND created_at >= ? AND created_at < ?),
-			(SELECT COUNT(*) FROM invitations WHERE space_id = ? AND status = 'accepted' AND decided_at >= ? AND decided_at < ?),
-			(SELECT COUNT(*) FROM invitations WHERE space_id = ? AND status = 'declined' AND decided_at >= ? AND decided_at < ?),
-			(SELECT COUNT(*) FROM join_requests WHERE space_id = ? AND created_at >= ? AND created_at < ?),
-			(SELECT COUNT(*) FROM join_requests WHERE space_id = ? AND status = 'approved' AND decided_at >= ? AND decided_at < ?),
-			(SELECT COUNT(*) FROM join_requests WHERE space_id = ? AND status = 'refused' AND decided_at >= ? AND decided_at < ?),
-			(SELECT COUNT(*) FROM member_removals WHERE space_id = ? AND at >= ? AND at < ?)`,
-			spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b).
-			Scan(&f.InvitationsSent, &f.InvitationsAccepted, &f.InvitationsDeclined, &f.RequestsFiled, &f.RequestsApproved,
-				&f.RequestsRefused, &f.Removed)
-		if err != nil {
-			return err
-		}
-		rows, err := t.query(`SELECT source, COUNT(*) FROM (
-				SELECT source FROM memberships WHERE space_id = ? AND joined_at >= ? AND joined_at < ?
-				UNION ALL SELECT source FROM member_removals WHERE space_id = ? AND joined_at >= ? AND joined_at < ?) j
-			GROUP BY source`, spaceID, a, b, spaceID, a, b)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var src string
-			var n int
-			if err := rows.Scan(&src, &n); err != nil {
-				return err
-			}
-			if src == "" {
-				src = "other"
-			}
-			f.JoinedBySource[src] += n
-			f.Joined += n
-		}
-		return rows.Err()
+// requests to join, arrivals by source and removals, with the distinct
+// people behind each figure (see reportFunnel).
+func (s *Store) Funnel(ctx context.Context, spaceID int64, from, to time.Time) (*relais.FunnelCounts, error) {
+	var f *relais.FunnelCounts
+	err := s.read(ctx, func(t *tx) (err error) {
+		f, err = reportFunnel(t, spaceID, millis(from), millis(to))
+		return err
 	})
+	if f != nil {
+		f.From, f.To = from, to
+	}
 	return f, err
 }

@@ -3,43 +3,53 @@ package store
 import (
 	"context"
 	"database/sql"
-	"math"
 	"slices"
 	"time"
 
 	"relais"
 )
 
-// Report computes the figures of a space's report over [from, to), in one
-// read: activity, answers, signals and decisions, declared benefits, and
-// the narratives of the months first to last (YYYY-MM). The caller adds
-// the space, the period and the join funnel.
-func (s *Store) Report(ctx context.Context, spaceID int64, from, to time.Time, first, last string) (*relais.Report, error) {
-	r := &relais.Report{SpaceID: spaceID, Decisions: []relais.ReportDecision{}, Narratives: []relais.ReportNarrative{}}
+// Report computes what a space's report over [from, to) is made of, in
+// one read: activity and the distinct people behind it, answers, signals
+// and decisions, declared benefits and their declarants, the join funnel
+// of a community (withFunnel) and the narratives of the months first to
+// last (YYYY-MM). The caller protects the counts before showing them.
+func (s *Store) Report(ctx context.Context, spaceID int64, withFunnel bool, from, to time.Time, first, last string) (*relais.ReportCounts, error) {
+	c := &relais.ReportCounts{SpaceID: spaceID, Decisions: []relais.ReportDecision{}, Narratives: []relais.ReportNarrative{},
+		People: relais.ReportPeople{Declarants: map[relais.BenefitKind]int64{}}}
 	a, b := millis(from), millis(to)
 	err := s.read(ctx, func(t *tx) (err error) {
-		if err := reportActivity(t, r, spaceID, a, b); err != nil {
+		if err := reportActivity(t, c, spaceID, a, b); err != nil {
 			return err
 		}
-		if err := reportSignals(t, r, spaceID, a, b); err != nil {
+		if err := reportSignals(t, c, spaceID, a, b); err != nil {
 			return err
 		}
-		if r.Benefits, err = benefitTotals(t, BenefitFilter{SpaceID: spaceID, From: from, To: to}); err != nil {
+		if c.Benefits, err = benefitTotals(t, BenefitFilter{SpaceID: spaceID, From: from, To: to}); err != nil {
 			return err
 		}
-		r.Narratives, err = narratives(t, spaceID, first, last)
+		if err := reportDeclarants(t, c, spaceID, a, b); err != nil {
+			return err
+		}
+		if withFunnel {
+			if c.Funnel, err = reportFunnel(t, spaceID, a, b); err != nil {
+				return err
+			}
+		}
+		c.Narratives, err = narratives(t, spaceID, first, last)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return c, nil
 }
 
 // reportActivity counts the published posts and replies of [a, b), the
-// distinct people who wrote them, and for each thread opened then the
-// delay to its first published reply by someone other than its author.
-func reportActivity(t *tx, r *relais.Report, spaceID, a, b int64) error {
+// distinct people who wrote them (together, the threads' authors, the
+// repliers), and for each thread opened then the delay to its first
+// published reply by someone other than its author, and who gave it.
+func reportActivity(t *tx, c *relais.ReportCounts, spaceID, a, b int64) error {
 	err := t.queryRow(`SELECT
 		(SELECT COUNT(*) FROM replies rp JOIN posts p ON p.id = rp.post_id
 			WHERE p.space_id = ? AND p.status = 'published' AND rp.status = 'published' AND rp.created_at >= ? AND rp.created_at < ?),
@@ -48,43 +58,126 @@ func reportActivity(t *tx, r *relais.Report, spaceID, a, b int64) error {
 				WHERE p.space_id = ? AND p.status = 'published' AND p.created_at >= ? AND p.created_at < ?
 			UNION
 			SELECT rp.author_id FROM replies rp JOIN posts p ON p.id = rp.post_id
-				WHERE p.space_id = ? AND p.status = 'published' AND rp.status = 'published' AND rp.created_at >= ? AND rp.created_at < ?) people)`,
-		spaceID, a, b, spaceID, a, b, spaceID, a, b).Scan(&r.Replies, &r.ActiveMembers)
+				WHERE p.space_id = ? AND p.status = 'published' AND rp.status = 'published' AND rp.created_at >= ? AND rp.created_at < ?) people),
+		(SELECT COUNT(DISTINCT p.author_id) FROM posts p WHERE p.space_id = ? AND p.status = 'published' AND p.created_at >= ? AND p.created_at < ?),
+		(SELECT COUNT(DISTINCT rp.author_id) FROM replies rp JOIN posts p ON p.id = rp.post_id
+			WHERE p.space_id = ? AND p.status = 'published' AND rp.status = 'published' AND rp.created_at >= ? AND rp.created_at < ?)`,
+		spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b).
+		Scan(&c.Replies, &c.Active, &c.People.Authors, &c.People.Repliers)
 	if err != nil {
 		return err
 	}
-	rows, err := t.query(`SELECT p.created_at, (SELECT MIN(rp.created_at) FROM replies rp
-			WHERE rp.post_id = p.id AND rp.status = 'published' AND rp.author_id <> p.author_id)
-		FROM posts p WHERE p.space_id = ? AND p.status = 'published' AND p.created_at >= ? AND p.created_at < ?`, spaceID, a, b)
+	rows, err := t.query(`SELECT p.created_at, f.created_at, f.author_id FROM posts p
+		LEFT JOIN replies f ON f.id = (SELECT rp.id FROM replies rp WHERE rp.post_id = p.id AND rp.status = 'published'
+			AND rp.author_id <> p.author_id ORDER BY rp.created_at, rp.id LIMIT 1)
+		WHERE p.space_id = ? AND p.status = 'published' AND p.created_at >= ? AND p.created_at < ?`, spaceID, a, b)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var delays []int64
+	responders := map[int64]bool{}
 	for rows.Next() {
 		var opened int64
-		var first sql.NullInt64
-		if err := rows.Scan(&opened, &first); err != nil {
+		var first, responder sql.NullInt64
+		if err := rows.Scan(&opened, &first, &responder); err != nil {
 			return err
 		}
-		r.Posts++
+		c.Posts++
 		if first.Valid {
 			delays = append(delays, max(0, first.Int64-opened))
+			responders[responder.Int64] = true
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	r.AnsweredThreads = len(delays)
-	if r.Posts > 0 {
-		rate := math.Round(float64(r.AnsweredThreads)/float64(r.Posts)*10000) / 10000
-		r.AnswerRate = &rate
-	}
+	c.Answered = len(delays)
+	c.People.Responders = int64(len(responders))
 	if m, ok := medianMillis(delays); ok {
 		secs := (m + 500) / 1000
-		r.MedianFirstResponse = &secs
+		c.MedianFirstResponse = &secs
 	}
 	return nil
+}
+
+// reportDeclarants counts, per kind, the distinct people who declared a
+// benefit in the space during [a, b).
+func reportDeclarants(t *tx, c *relais.ReportCounts, spaceID, a, b int64) error {
+	rows, err := t.query(`SELECT kind, COUNT(DISTINCT user_id) FROM benefits WHERE space_id = ? AND created_at >= ? AND created_at < ?
+		GROUP BY kind`, spaceID, a, b)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var n int64
+		if err := rows.Scan(&kind, &n); err != nil {
+			return err
+		}
+		c.People.Declarants[relais.BenefitKind(kind)] = n
+	}
+	return rows.Err()
+}
+
+// reportFunnel counts the join funnel of a community over [a, b) (as
+// Funnel does), the distinct people each figure concerns, and lists the
+// arrivals.
+func reportFunnel(t *tx, spaceID, a, b int64) (*relais.FunnelCounts, error) {
+	f := &relais.FunnelCounts{Funnel: relais.Funnel{From: fromMillis(a), To: fromMillis(b), JoinedBySource: map[string]int{}},
+		People: map[string]int{}}
+	var sent, accepted, declined, filed, approved, refused, removed int
+	err := t.queryRow(`SELECT
+		(SELECT COUNT(*) FROM invitations WHERE space_id = ? AND status NOT IN ('pending_approval', 'rejected') AND created_at >= ? AND created_at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM invitations WHERE space_id = ? AND status NOT IN ('pending_approval', 'rejected') AND created_at >= ? AND created_at < ?),
+		(SELECT COUNT(*) FROM invitations WHERE space_id = ? AND status = 'accepted' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM invitations WHERE space_id = ? AND status = 'accepted' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(*) FROM invitations WHERE space_id = ? AND status = 'declined' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM invitations WHERE space_id = ? AND status = 'declined' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(*) FROM join_requests WHERE space_id = ? AND created_at >= ? AND created_at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM join_requests WHERE space_id = ? AND created_at >= ? AND created_at < ?),
+		(SELECT COUNT(*) FROM join_requests WHERE space_id = ? AND status = 'approved' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM join_requests WHERE space_id = ? AND status = 'approved' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(*) FROM join_requests WHERE space_id = ? AND status = 'refused' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM join_requests WHERE space_id = ? AND status = 'refused' AND decided_at >= ? AND decided_at < ?),
+		(SELECT COUNT(*) FROM member_removals WHERE space_id = ? AND at >= ? AND at < ?),
+		(SELECT COUNT(DISTINCT user_id) FROM member_removals WHERE space_id = ? AND at >= ? AND at < ?)`,
+		spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b,
+		spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b, spaceID, a, b).
+		Scan(&f.InvitationsSent, &sent, &f.InvitationsAccepted, &accepted, &f.InvitationsDeclined, &declined,
+			&f.RequestsFiled, &filed, &f.RequestsApproved, &approved, &f.RequestsRefused, &refused, &f.Removed, &removed)
+	if err != nil {
+		return nil, err
+	}
+	for name, n := range map[string]int{relais.FunnelInvitationsSent: sent, relais.FunnelInvitationsAccepted: accepted,
+		relais.FunnelInvitationsDeclined: declined, relais.FunnelRequestsFiled: filed, relais.FunnelRequestsApproved: approved,
+		relais.FunnelRequestsRefused: refused, relais.FunnelRemoved: removed} {
+		f.People[name] = n
+	}
+	rows, err := t.query(`SELECT source, user_id FROM memberships WHERE space_id = ? AND joined_at >= ? AND joined_at < ?
+		UNION ALL SELECT source, user_id FROM member_removals WHERE space_id = ? AND joined_at >= ? AND joined_at < ?`,
+		spaceID, a, b, spaceID, a, b)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	people := map[int64]bool{}
+	for rows.Next() {
+		var j relais.Join
+		if err := rows.Scan(&j.Source, &j.UserID); err != nil {
+			return nil, err
+		}
+		if j.Source == "" {
+			j.Source = "other"
+		}
+		f.Joins = append(f.Joins, j)
+		f.JoinedBySource[j.Source]++
+		f.Joined++
+		people[j.UserID] = true
+	}
+	f.People[relais.FunnelJoined] = len(people)
+	return f, rows.Err()
 }
 
 // medianMillis returns the median of delays: the middle one, or the mean
@@ -103,7 +196,7 @@ func medianMillis(delays []int64) (int64, bool) {
 
 // reportSignals counts the signals raised and decided in [a, b) and lists
 // the decisions, oldest first.
-func reportSignals(t *tx, r *relais.Report, spaceID, a, b int64) error {
+func reportSignals(t *tx, r *relais.ReportCounts, spaceID, a, b int64) error {
 	err := t.queryRow(`SELECT
 		(SELECT COUNT(*) FROM signals WHERE space_id = ? AND created_at >= ? AND created_at < ?),
 		(SELECT COUNT(*) FROM signals WHERE space_id = ? AND decided_at >= ? AND decided_at < ?

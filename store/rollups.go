@@ -615,6 +615,16 @@ func scanIDs(rows *sql.Rows, err error) ([]int64, error) {
 	return ids, rows.Err()
 }
 
+// scanIDSet reads a column of ids as a set.
+func scanIDSet(rows *sql.Rows, err error) (map[int64]bool, error) {
+	ids, err := scanIDs(rows, err)
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, err
+}
+
 // inList returns "(?, ?, …)" and the arguments for ids.
 func inList(ids []int64) (string, []any) {
 	return "(" + placeholders(len(ids)) + ")", int64Args(ids)

@@ -196,11 +196,13 @@ const relationQuery = `SELECT s.id,
 	EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = ?),
 	COALESCE((SELECT m.charter_version FROM memberships m WHERE m.space_id = s.id AND m.user_id = ?), 0),
 	EXISTS (SELECT 1 FROM join_requests jr WHERE jr.space_id = s.id AND jr.user_id = ? AND jr.status = 'pending'),
-	EXISTS (SELECT 1 FROM units un WHERE un.id = s.sponsor_unit_id AND un.head_id = ?)
+	EXISTS (SELECT 1 FROM units un WHERE un.id = s.sponsor_unit_id AND un.head_id = ?),
+	EXISTS (SELECT 1 FROM coachings co JOIN teams tt ON tt.id = co.team_id AND tt.manager_id = co.manager_id
+		WHERE co.team_id = s.team_id AND co.coach_id = ? AND co.status = 'open')
 	FROM spaces s`
 
 func relations(t *tx, userID int64, where string, args ...any) (map[int64]Relation, error) {
-	all := append([]any{userID, userID, userID, userID, userID, userID, userID, userID}, args...)
+	all := append([]any{userID, userID, userID, userID, userID, userID, userID, userID, userID}, args...)
 	rows, err := t.query(relationQuery+" "+where, all...)
 	if err != nil {
 		return nil, err
@@ -210,7 +212,7 @@ func relations(t *tx, userID int64, where string, args ...any) (map[int64]Relati
 	for rows.Next() {
 		var id int64
 		var r Relation
-		if err := rows.Scan(&id, &r.Member, &r.Steward, &r.Manager, &r.CharterVersion, &r.PendingRequest, &r.Sponsor); err != nil {
+		if err := rows.Scan(&id, &r.Member, &r.Steward, &r.Manager, &r.CharterVersion, &r.PendingRequest, &r.Sponsor, &r.Coach); err != nil {
 			return nil, err
 		}
 		out[id] = r

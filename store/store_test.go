@@ -579,10 +579,12 @@ func TestCoMembers(t *testing.T) {
 			user *relais.User
 			want []int64
 		}{
-			{"member", ann, []int64{ann.ID, bob.ID, steward.ID}},
+			// ann shares the forum with bob and the steward, and the team
+			// space with teammate.
+			{"member", ann, []int64{ann.ID, bob.ID, steward.ID, teammate.ID}},
 			{"steward", steward, []int64{ann.ID, bob.ID, steward.ID}},
 			{"other community", elsewhere, []int64{elsewhere.ID}},
-			{"team only", teammate, []int64{teammate.ID}},
+			{"team only", teammate, []int64{ann.ID, teammate.ID}},
 			{"no space", loner, []int64{loner.ID}},
 		}
 		for _, tt := range tests {

@@ -347,28 +347,38 @@ func (s *Store) TeamByID(ctx context.Context, id int64) (*relais.Team, error) {
 	return team, err
 }
 
-// CoMembers returns the ids of the people who share a community with
-// userID (as member or steward), userID included.
+// CoMembers returns the ids of the people who share a space with userID
+// (members and stewards of a community; a team and its manager), userID
+// included.
 func (s *Store) CoMembers(ctx context.Context, userID int64) (map[int64]bool, error) {
-	out := map[int64]bool{userID: true}
-	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(`WITH mine AS (
+	var out map[int64]bool
+	err := s.read(ctx, func(t *tx) (err error) {
+		out, err = scanIDSet(t.query(`WITH mine AS (
 				SELECT space_id FROM memberships WHERE user_id = ?
-				UNION SELECT space_id FROM space_stewards WHERE user_id = ?)
+				UNION SELECT space_id FROM space_stewards WHERE user_id = ?),
+			teams_of AS (
+				SELECT team_id FROM team_members WHERE user_id = ?
+				UNION SELECT id FROM teams WHERE manager_id = ?)
 			SELECT user_id FROM memberships WHERE space_id IN (SELECT space_id FROM mine)
-			UNION SELECT user_id FROM space_stewards WHERE space_id IN (SELECT space_id FROM mine)`, userID, userID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
+			UNION SELECT user_id FROM space_stewards WHERE space_id IN (SELECT space_id FROM mine)
+			UNION SELECT user_id FROM team_members WHERE team_id IN (SELECT team_id FROM teams_of)
+			UNION SELECT manager_id FROM teams WHERE id IN (SELECT team_id FROM teams_of) AND manager_id IS NOT NULL`,
+			userID, userID, userID, userID))
+		return err
+	})
+	if out != nil {
+		out[userID] = true
+	}
+	return out, err
+}
+
+// RestrictedProfiles returns the ids of the people who show their profile
+// to the members of their spaces only.
+func (s *Store) RestrictedProfiles(ctx context.Context) (map[int64]bool, error) {
+	var out map[int64]bool
+	err := s.read(ctx, func(t *tx) (err error) {
+		out, err = scanIDSet(t.query("SELECT user_id FROM privacy_settings WHERE profile_visibility = ?", string(relais.VisibleToSpaces)))
+		return err
 	})
 	return out, err
 }

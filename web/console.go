@@ -51,9 +51,6 @@ const (
 	inMembers     = "members"
 )
 
-// funnelDays is the period of the console's join funnel.
-const funnelDays = 30
-
 // scheduleZone is the time zone of the schedule form's datetime-local
 // input: the organization's, said next to the field.
 var scheduleZone = func() *time.Location {
@@ -89,7 +86,9 @@ type consolePage struct {
 	DeadlineTyped string
 	Join          joinPolicyForm
 	Members       []consoleMember
-	Funnel        *relais.Funnel
+	// Funnel is the join funnel of the last closed month, protected as
+	// the space's report is.
+	Funnel *app.FunnelReport
 	// Denied explains the parts of the console the person may not use.
 	Denied []ruleBox
 }
@@ -279,15 +278,6 @@ func (c *consolePage) PolicyHint(p relais.JoinPolicy) string {
 	return c.T("console.join.request_hint")
 }
 
-// Source returns how many members came in one way during the funnel's
-// period.
-func (c *consolePage) Source(src string) int {
-	if c.Funnel == nil {
-		return 0
-	}
-	return c.Funnel.JoinedBySource[src]
-}
-
 // loadConsole builds the view of a space's console, or refuses it with
 // the rule when the person has no part in animating the space.
 func (s *Server) loadConsole(r *http.Request, v *visit, id int64) (*consolePage, error) {
@@ -307,9 +297,9 @@ func (s *Server) loadConsole(r *http.Request, v *visit, id int64) (*consolePage,
 		if c.Requests, err = s.App.MembershipRequests(ctx, v.User, id); err != nil {
 			return nil, err
 		}
-		// Whole days, today included: what happened a moment ago counts.
-		tomorrow := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
-		if c.Funnel, err = s.App.Funnel(ctx, v.User, id, tomorrow.AddDate(0, 0, -funnelDays), tomorrow); err != nil {
+		// A closed calendar month, like the reports: a sliding window
+		// would tell, day after day, what one person did.
+		if c.Funnel, err = s.App.Funnel(ctx, v.User, id, relais.LastFullMonth(time.Now())); err != nil {
 			return nil, err
 		}
 	}
@@ -887,5 +877,31 @@ func (s *Server) threadPinned(w http.ResponseWriter, r *http.Request, v *visit, 
 	threadDone(w, r, id, actionDone(res, done))
 }
 
-// FunnelDays is the length of the funnel's period, in days.
-func (c *consolePage) FunnelDays() int { return funnelDays }
+// FunnelMonth names the funnel's month in words.
+func (c *consolePage) FunnelMonth() string {
+	m, err := time.Parse("2006-01", c.Funnel.Month)
+	if err != nil {
+		return c.Funnel.Month
+	}
+	return c.monthName(m)
+}
+
+// FunnelFigure returns a figure of the funnel by name ("invitations_sent",
+// "joined", "joined.open"…), or why it is hidden: it concerns fewer than
+// k people.
+func (c *consolePage) FunnelFigure(name string) reportFigure {
+	f := c.Funnel
+	var v *int
+	if src, ok := strings.CutPrefix(name, "joined."); ok {
+		v = f.Funnel.JoinedBySource[src]
+	} else {
+		v = f.Funnel.Figure(name)
+	}
+	if v == nil || slices.Contains(f.SuppressedFigures, "funnel."+name) {
+		return reportFigure{Why: c.Tf("reports.hidden", f.K)}
+	}
+	return reportFigure{Value: strconv.Itoa(*v)}
+}
+
+// FunnelReport is the address of the report of the funnel's month.
+func (c *consolePage) FunnelReport() string { return app.ReportPath(c.Space.ID, c.Funnel.Month) }

@@ -54,7 +54,8 @@ func TestConsoleWhoSeesIt(t *testing.T) {
 		c := samir.get(console)
 		mustStatus(t, c, http.StatusOK)
 		mustContain(t, c, "Steward console: "+innovation, `id="requests-h"`, `id="moderation-h"`, `id="scheduled-h"`,
-			`id="invitations-h"`, `id="welcome-h"`, `id="members-h"`, `id="funnel-h"`, "Arrivals over the last 30 days",
+			`id="invitations-h"`, `id="welcome-h"`, `id="members-h"`, `id="funnel-h"`, "Arrivals last month", "a closed calendar month, as in the reports",
+			"the month&#39;s report", `title="hidden: fewer than 5 people">—</abbr>`,
 			`type="datetime-local"`, "Time in Europe/Paris.", `<label for="schedule-at">`, `<label for="invite-login">`,
 			`<label for="welcome-text">`, "No flagged post.")
 		// An internal steward configures the join policy; nothing is out of his field.
@@ -372,7 +373,9 @@ func TestConsoleForms(t *testing.T) {
 		// A steward is not offered to himself.
 		samirUser, _ := e.st.UserByLogin(context.Background(), "samir")
 		mustNotContain(t, c, console+"/members/"+strconv.FormatInt(samirUser.ID, 10)+"/remove")
-		mustContain(t, c, "Removed</dt><dd>1</dd>")
+		// The funnel shows a closed month, and no figure of fewer than k
+		// people: this month's removal is not to be read there.
+		mustNotContain(t, c, "Removed</dt><dd>1</dd>")
 
 		// Without the CSRF token, nothing happens.
 		res = samir.post(console+"/welcome", url.Values{"welcome": {"Forgé"}, "csrf": {"forged"}})

@@ -278,7 +278,21 @@ func (p *Page) tell(n *relais.Notification, me *relais.User, requests map[int64]
 		it.Text = p.Tf("notify.space_request_refused", who)
 		quote(p.T("notifications.reason"), n.Detail)
 		it.Href, it.Link = "/space-requests/"+strconv.FormatInt(n.SubjectID, 10), p.T("notify.see_space_request")
+	case relais.NotifyRoutinePrompt:
+		it.Text = p.Tf("notify.routine_prompt", who, n.Detail, n.SpaceName)
+		toPost()
+	case relais.NotifyTaskAssigned:
+		it.Text = p.Tf("notify.task_assigned", who, n.SpaceName)
+		quote(p.T("notify.task"), n.Detail)
+		toPost()
+	case relais.NotifyProblemSolved:
+		it.Text = p.Tf("notify.problem_solved", who, n.SpaceName)
+		toPost()
 	default:
+		if txt, href, link, ok := coachingNotice(p, n); ok {
+			it.Text, it.Href, it.Link = txt, href, link
+			break
+		}
 		it.Text = p.T("notifications.other")
 		toSpace()
 	}

@@ -29,5 +29,5 @@ func markdown(src string) template.HTML {
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
 	}
-	return template.HTML(sanitizer.SanitizeBytes(buf.Bytes()))
+	return mentionHTML(template.HTML(sanitizer.SanitizeBytes(buf.Bytes())))
 }

@@ -177,6 +177,8 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.agreement.decide":   "Décider d'un accord de contribution",
 		"cockpit.action.coaching.request":   "Demander un accompagnement",
 		"cockpit.action.coaching.take_part": "Prendre part à un fil d'accompagnement",
+		"cockpit.action.profile.view":       "Voir le profil d'une personne",
+		"cockpit.action.agreement.withdraw": "Retirer un accord de contribution",
 
 		"cockpit.audit.title":         "Journal d'audit",
 		"cockpit.audit.heading":       "Journal d'audit",
@@ -444,6 +446,8 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.agreement.decide":   "Decide on a contribution agreement",
 		"cockpit.action.coaching.request":   "Ask for coaching",
 		"cockpit.action.coaching.take_part": "Take part in a coaching thread",
+		"cockpit.action.profile.view":       "See a person's profile",
+		"cockpit.action.agreement.withdraw": "Withdraw a contribution agreement",
 
 		"cockpit.audit.title":         "Audit trail",
 		"cockpit.audit.heading":       "Audit trail",

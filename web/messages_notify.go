@@ -6,6 +6,10 @@ package web
 var notifyMessages = map[string]map[string]string{
 	"fr": {
 		"notify.approval_requested":     "%s attend votre approbation dans %s.",
+		"notify.routine_prompt":         "%s a posté la question de la routine « %s » dans %s : à vous de répondre.",
+		"notify.task_assigned":          "%s vous confie une tâche dans %s.",
+		"notify.task":                   "Tâche",
+		"notify.problem_solved":         "%s a marqué votre réponse comme la solution d'un problème dans %s.",
 		"notify.see_approvals":          "Voir les approbations",
 		"notify.join_requested":         "%s demande à rejoindre %s.",
 		"notify.see_requests":           "Décider de la demande",
@@ -39,6 +43,10 @@ var notifyMessages = map[string]map[string]string{
 	},
 	"en": {
 		"notify.approval_requested":     "%s waits for your approval in %s.",
+		"notify.routine_prompt":         "%s posted the prompt of the routine “%s” in %s: your turn to answer.",
+		"notify.task_assigned":          "%s gives you a task in %s.",
+		"notify.task":                   "Task",
+		"notify.problem_solved":         "%s marked your reply as the solution of a problem in %s.",
 		"notify.see_approvals":          "See the approvals",
 		"notify.join_requested":         "%s asks to join %s.",
 		"notify.see_requests":           "Decide on the request",

@@ -27,6 +27,12 @@ type threadPage struct {
 	// Signals are the signals raised from the post, with their decisions,
 	// and the forms that route it (see signals.go).
 	Signals threadSignals
+	// Routine is the routine whose prompt the post is, with the answer
+	// form (nil for another post; see routines.go).
+	Routine *routinePrompt
+	// Items are its tasks, the solution of its problem and its practice
+	// in the library, with their forms (see items.go).
+	Items threadItems
 }
 
 // reaction is one reaction button (or count) on a post or a reply.
@@ -81,6 +87,12 @@ func (s *Server) loadThread(r *http.Request, v *visit, id int64) (*threadPage, e
 		tp.Replies = append(tp.Replies, replyItem{Reply: rep, HTML: markdown(rep.Body), Reactions: reactions(t.Reactions[rep.ID], rep.ID)})
 	}
 	if err := s.loadThreadSignals(r, tp, t); err != nil {
+		return nil, err
+	}
+	if err := s.loadThreadRoutine(r, tp); err != nil {
+		return nil, err
+	}
+	if err := s.loadThreadItems(r, tp, t); err != nil {
 		return nil, err
 	}
 	return tp, nil

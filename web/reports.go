@@ -41,14 +41,11 @@ type reportPage struct {
 	Notice    string
 }
 
-// reportMonth reads the ?period= of a report, YYYY-MM; without it, the
-// last full calendar month.
+// reportMonth reads the month of a report: ?period= (or ?month=), YYYY-MM;
+// without it, the last closed calendar month.
 func reportMonth(r *http.Request) (relais.ReportPeriod, error) {
-	raw := strings.TrimSpace(r.URL.Query().Get("period"))
-	if raw == "" {
-		return relais.LastFullMonth(time.Now()), nil
-	}
-	return relais.ParseMonth("period", raw)
+	q := r.URL.Query()
+	return relais.ParseReportMonth(q.Get("month"), q.Get("period"), "", "", time.Now())
 }
 
 // monthName writes a month in words, in the page's language.
@@ -120,7 +117,12 @@ func (s *Server) setNarrative(w http.ResponseWriter, r *http.Request, v *visit) 
 	period, typed := strings.TrimSpace(r.PostForm.Get("period")), r.PostForm.Get("narrative")
 	if _, err := s.App.SetNarrative(r.Context(), v.User, id, period, typed); err != nil {
 		status, e, msg := s.message(r, v.Lang, err)
+		// The form comes back on its month's report, or on the current
+		// month's when the month asked for has not begun.
 		month, perr := relais.ParseMonth("period", period)
+		if current := relais.MonthPeriod(time.Now()); perr == nil && month.From.After(current.From) {
+			month = current
+		}
 		var rp *reportPage
 		if perr == nil {
 			rp, perr = s.loadReport(r, v, id, month)
@@ -157,7 +159,7 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request, v *visit) {
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Disposition", `attachment; filename="relais-report-`+strconv.FormatInt(rep.SpaceID, 10)+"-"+month.Month()+`.csv"`)
+	h.Set("Content-Disposition", `attachment; filename="`+api.ReportCSVName(rep)+`"`)
 	w.WriteHeader(http.StatusOK)
 	api.WriteReportCSV(w, rep)
 }
@@ -170,42 +172,95 @@ func (rp *reportPage) CSV() string {
 // MonthPath returns the address of the report of another month.
 func (rp *reportPage) MonthPath(period string) string { return app.ReportPath(rp.Space.ID, period) }
 
+// reportFigure is one figure of the page: its text, or why it is hidden.
+type reportFigure struct {
+	Value string
+	// Why is set when the figure is hidden: fewer than k people, or a
+	// month not over yet.
+	Why string
+}
+
+// reportRow is one row of the page's figures: its label, and the figure
+// or why it is hidden (said beside the label, so that a phone's narrow
+// column keeps the figure itself short).
+type reportRow struct {
+	Label string
+	Sub   bool // a part of the row above
+	reportFigure
+}
+
+// Row lays a figure out under its label.
+func (rp *reportPage) Row(label string, f reportFigure, sub bool) reportRow {
+	return reportRow{Label: label, Sub: sub, reportFigure: f}
+}
+
+// hidden explains why a suppressed figure shows "—".
+func (rp *reportPage) hidden() reportFigure {
+	if !rp.Report.Complete {
+		return reportFigure{Why: rp.T("reports.withheld")}
+	}
+	return reportFigure{Why: rp.Tf("reports.hidden", rp.Report.K)}
+}
+
+// Fig returns a count of the report by name (as in its suppressed
+// figures), or why it is hidden.
+func (rp *reportPage) Fig(name string, v *int) reportFigure {
+	if rp.Report.Hidden(name) || v == nil {
+		return rp.hidden()
+	}
+	return reportFigure{Value: strconv.Itoa(*v)}
+}
+
 // AnswerRate writes the share of the month's threads that were answered.
-func (rp *reportPage) AnswerRate() string {
+func (rp *reportPage) AnswerRate() reportFigure {
+	if rp.Report.Hidden(relais.FigureAnswerRate) {
+		return rp.hidden()
+	}
 	if rp.Report.AnswerRate == nil {
-		return rp.T("reports.none")
+		return reportFigure{Value: rp.T("reports.none")}
 	}
 	s := strconv.FormatFloat(*rp.Report.AnswerRate*100, 'f', 1, 64)
 	s = strings.TrimSuffix(s, ".0")
 	if rp.Lang == "fr" {
 		s = strings.Replace(s, ".", ",", 1)
 	}
-	return rp.Tf("reports.percent", s)
+	return reportFigure{Value: rp.Tf("reports.percent", s)}
 }
 
 // MedianFirstResponse writes the median time to a first answer.
-func (rp *reportPage) MedianFirstResponse() string {
+func (rp *reportPage) MedianFirstResponse() reportFigure {
+	if rp.Report.Hidden(relais.FigureMedian) {
+		return rp.hidden()
+	}
 	if rp.Report.MedianFirstResponse == nil {
-		return rp.T("reports.none")
+		return reportFigure{Value: rp.T("reports.none")}
 	}
 	secs := *rp.Report.MedianFirstResponse
 	switch {
 	case secs < 60:
-		return rp.Tf("reports.duration.seconds", secs)
+		return reportFigure{Value: rp.Tf("reports.duration.seconds", secs)}
 	case secs < 3600:
-		return rp.Tf("reports.duration.minutes", secs/60)
+		return reportFigure{Value: rp.Tf("reports.duration.minutes", secs/60)}
 	case secs < 86400:
-		return rp.Tf("reports.duration.hours", secs/3600, secs/60%60)
+		return reportFigure{Value: rp.Tf("reports.duration.hours", secs/3600, secs/60%60)}
 	}
-	return rp.Tf("reports.duration.days", secs/86400, secs/3600%24)
+	return reportFigure{Value: rp.Tf("reports.duration.days", secs/86400, secs/3600%24)}
 }
 
 // Source returns how many members came in one way during the month.
-func (rp *reportPage) Source(src string) int {
+func (rp *reportPage) Source(src string) reportFigure {
 	if rp.Report.Funnel == nil {
-		return 0
+		return rp.hidden()
 	}
-	return rp.Report.Funnel.JoinedBySource[src]
+	return rp.Fig("funnel.joined."+src, rp.Report.Funnel.JoinedBySource[src])
+}
+
+// Funnel returns a figure of the join funnel by name.
+func (rp *reportPage) Funnel(name string) reportFigure {
+	if rp.Report.Funnel == nil {
+		return rp.hidden()
+	}
+	return rp.Fig("funnel."+name, rp.Report.Funnel.Figure(name))
 }
 
 // BenefitKind names a kind of benefit.
@@ -216,19 +271,23 @@ func (rp *reportPage) BenefitKind(k relais.BenefitKind) string {
 	return rp.T("reports.benefit." + string(k))
 }
 
-// Amount writes a total of benefits in its unit.
-func (rp *reportPage) Amount(b relais.BenefitTotal) string {
+// Amount writes the declared value of a kind in its unit, or why it is
+// hidden.
+func (rp *reportPage) Amount(b relais.ReportBenefit) reportFigure {
+	if b.Suppressed || b.Amount == nil {
+		return rp.hidden()
+	}
 	n := b.Amount.String()
 	if rp.Lang == "fr" {
 		n = b.Amount.French()
 	}
 	switch b.Unit {
 	case relais.UnitHours:
-		return rp.Tf("reports.unit.hours", n)
+		return reportFigure{Value: rp.Tf("reports.unit.hours", n)}
 	case relais.UnitEUR:
-		return rp.Tf("reports.unit.eur", n)
+		return reportFigure{Value: rp.Tf("reports.unit.eur", n)}
 	}
-	return n
+	return reportFigure{Value: n}
 }
 
 // DecisionOwner names whoever a decided signal was routed to.

@@ -79,6 +79,12 @@ type spacePage struct {
 	// Pinned are the threads stewards keep at the top, listed first on
 	// the newest page (and left out of Posts there).
 	Pinned []*relais.Post
+	// Routines are the active routines of a team space (nil elsewhere;
+	// see routines.go).
+	Routines *spaceRoutines
+	// Items are the open tasks and problems of a team space (see
+	// items.go).
+	Items spaceItems
 }
 
 // SameReason reports whether posting and reading are refused by the same
@@ -126,6 +132,9 @@ func (s *Server) loadSpace(r *http.Request, v *visit, id, before int64) (*spaceP
 			sp.Posts = slices.DeleteFunc(sp.Posts, func(p *relais.Post) bool { return p.Pinned && p.Status == relais.StatusPublished })
 		}
 	}
+	if err := s.loadSpaceRoutines(r, v, sp); err != nil {
+		return nil, err
+	}
 	rel := sv.Relation
 	if sv.Can.AcceptCharter.Allowed() && rel.Member && sv.Charter != nil && rel.CharterVersion < sv.Charter.Version {
 		cs, err := s.App.Charters(r.Context(), v.User, id)
@@ -142,6 +151,9 @@ func (s *Server) loadSpace(r *http.Request, v *visit, id, before int64) (*spaceP
 		for _, req := range rs {
 			sp.Requests = append(sp.Requests, joinItem{MembershipRequest: req})
 		}
+	}
+	if err := s.loadSpaceItems(r, sp); err != nil {
+		return nil, err
 	}
 	return sp, nil
 }

@@ -71,6 +71,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerOfferings(mux, post)
 	s.registerCockpit(mux, post)
 	s.registerAnalytics(mux, post)
+	s.registerRoutines(mux, post)
+	s.registerItems(mux, post)
+	s.registerCoaching(mux, post)
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 

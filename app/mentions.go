@@ -1,0 +1,143 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"relais"
+	"relais/policy"
+	"relais/store"
+)
+
+// Mentions: "@login" in a published post or reply tells that person, if
+// they may read the space (space.read) and did not write it. Anyone else
+// named — a team's coach, an outsider, an unknown login — gets nothing, and
+// the author is not told who was left out.
+
+// Mentionable is a person one may mention in a space.
+type Mentionable struct {
+	Login string `json:"login"`
+	Name  string `json:"name"`
+}
+
+// mayRead reports whether the policy lets u read the threads of a space.
+func (s *Service) mayRead(ctx context.Context, u *relais.User, spaceID int64) (bool, error) {
+	v, err := s.loadSpaceView(ctx, u, spaceID)
+	if err != nil {
+		return false, err
+	}
+	return v.Can.Read.Effect == policy.Allow, nil
+}
+
+// notifyMentions tells the readers of a space that a published post
+// (replyID 0) or reply names them. The content is already published:
+// a failure here is logged, not returned.
+func (s *Service) notifyMentions(ctx context.Context, spaceID, postID, replyID, authorID int64, title, text string) {
+	logins := relais.Mentions(text)
+	if len(logins) == 0 {
+		return
+	}
+	users, err := s.Store.UsersByLogins(ctx, logins)
+	if err != nil {
+		s.Log.Error("mentions", "post", postID, "err", err)
+		return
+	}
+	var ms []store.Mention
+	for _, login := range logins {
+		m := users[login]
+		if m == nil || m.ID == authorID {
+			continue
+		}
+		ok, err := s.mayRead(ctx, m, spaceID)
+		if err != nil {
+			s.Log.Error("mentions", "post", postID, "err", err)
+			return
+		}
+		if ok {
+			ms = append(ms, store.Mention{UserID: m.ID, SpaceID: spaceID, PostID: postID, ReplyID: replyID, ActorID: authorID, Detail: title})
+		}
+	}
+	if err := s.Store.NotifyMentions(ctx, ms); err != nil {
+		s.Log.Error("mentions", "post", postID, "err", err)
+	}
+}
+
+// mentionsInPost tells the people a post names, once it is published.
+func (s *Service) mentionsInPost(ctx context.Context, p *relais.Post) {
+	if p.Status == relais.StatusPublished {
+		s.notifyMentions(ctx, p.SpaceID, p.ID, 0, p.AuthorID, p.Title, p.Title+"\n"+p.Body)
+	}
+}
+
+// mentionsInReply tells the people a reply names, once it is published.
+func (s *Service) mentionsInReply(ctx context.Context, r *relais.Reply, p *relais.Post) {
+	if r.Status == relais.StatusPublished {
+		s.notifyMentions(ctx, p.SpaceID, p.ID, r.ID, r.AuthorID, p.Title, r.Body)
+	}
+}
+
+// mentionsApproved tells the people named in a post or reply that a
+// mentor just approved.
+func (s *Service) mentionsApproved(ctx context.Context, postID, replyID int64) {
+	var r *relais.Reply
+	if replyID != 0 {
+		var err error
+		if r, err = s.Store.ReplyByID(ctx, replyID); err != nil {
+			s.Log.Error("mentions", "reply", replyID, "err", err)
+			return
+		}
+		postID = r.PostID
+	}
+	p, err := s.Store.PostByID(ctx, postID)
+	if err != nil {
+		s.Log.Error("mentions", "post", postID, "err", err)
+		return
+	}
+	if r == nil {
+		s.mentionsInPost(ctx, p)
+	} else {
+		s.mentionsInReply(ctx, r, p)
+	}
+}
+
+// MaxMentionQuery bounds the text typed after "@".
+const MaxMentionQuery = 100
+
+// Mentionable returns the people the actor may mention in a space whose
+// threads they read: members, stewards, the team and its manager, whose
+// login or name starts with q, who may read the space themselves. A
+// team's coach is never among them.
+func (s *Service) Mentionable(ctx context.Context, u *relais.User, spaceID int64, q string) ([]Mentionable, error) {
+	q = strings.TrimPrefix(strings.TrimSpace(q), "@")
+	if len(q) > MaxMentionQuery {
+		return nil, &relais.Error{Code: relais.EINVALID, Field: "q", Message: "The query is longer than 100 characters.",
+			MessageFR: "La recherche dépasse 100 caractères."}
+	}
+	v, err := s.spaceView(ctx, u, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.Can.Read.Err(); err != nil {
+		return nil, err
+	}
+	cands, err := s.Store.MentionCandidates(ctx, spaceID, q, 20)
+	if err != nil {
+		return nil, err
+	}
+	out := []Mentionable{}
+	for _, c := range cands {
+		if c.UserID == u.ID {
+			continue
+		}
+		m, err := s.Store.UserByID(ctx, c.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := s.mayRead(ctx, m, spaceID); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, Mentionable{Login: c.Login, Name: c.Name})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"relais"
+)
+
+// UsersByLogins returns the active accounts among logins (compared
+// without case), by lowercased login.
+func (s *Store) UsersByLogins(ctx context.Context, logins []string) (map[string]*relais.User, error) {
+	out := map[string]*relais.User{}
+	if len(logins) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(logins)+1)
+	for _, l := range logins {
+		args = append(args, strings.ToLower(l))
+	}
+	args = append(args, true)
+	var ids []int64
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		ids, err = scanIDs(t.query("SELECT id FROM users WHERE LOWER(login) IN ("+placeholders(len(logins))+") AND active = ?", args...))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		u, err := s.UserByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(u.Login)] = u
+	}
+	return out, nil
+}
+
+// MentionCandidates returns the people listed in a space (community
+// members and stewards, or the team and its manager) whose login or name
+// starts with q (any word of the name; without case), by name, at most
+// limit. The service keeps those who may read the space.
+func (s *Store) MentionCandidates(ctx context.Context, spaceID int64, q string, limit int) ([]Member, error) {
+	if limit <= 0 || limit > 50 {
+		limit = 20
+	}
+	q = strings.ToLower(strings.TrimSpace(q))
+	like := escapeLike(q) + "%"
+	var ms []Member
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(`SELECT u.id, u.login, u.name,
+			EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id),
+			EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id),
+			EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
+			FROM spaces s JOIN users u ON u.active = ? AND (
+				EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
+				OR EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id)
+				OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = s.team_id AND tm.user_id = u.id)
+				OR EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id))
+			WHERE s.id = ? AND (LOWER(u.login) LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\'
+				OR LOWER(u.name) LIKE ? ESCAPE '\')
+			ORDER BY u.name, u.id LIMIT ?`, true, spaceID, like, like, "% "+like, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m Member
+			if err := rows.Scan(&m.UserID, &m.Login, &m.Name, &m.Steward, &m.Manager, &m.Joined); err != nil {
+				return err
+			}
+			ms = append(ms, m)
+		}
+		return rows.Err()
+	})
+	if ms == nil && err == nil {
+		ms = []Member{}
+	}
+	return ms, err
+}
+
+// escapeLike escapes the wildcards of a LIKE pattern with a backslash.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Mention is one person a published post or reply names, who may read it.
+type Mention struct {
+	UserID  int64
+	SpaceID int64
+	PostID  int64
+	// ReplyID is the reply that mentions them (0: the post itself).
+	ReplyID int64
+	ActorID int64
+	// Detail is the title of the thread.
+	Detail string
+}
+
+// NotifyMentions tells the people mentioned, in one transaction.
+func (s *Store) NotifyMentions(ctx context.Context, ms []Mention) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(t *tx) error {
+		now := millis(time.Now())
+		for _, m := range ms {
+			subject := m.PostID
+			if m.ReplyID != 0 {
+				subject = m.ReplyID
+			}
+			if _, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, detail, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.UserID, relais.NotifyMention, m.SpaceID, m.PostID, m.ActorID, subject,
+				m.Detail, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
