@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
 )
 
 // Actionable items: what a conversation turns into. A reply of a team
