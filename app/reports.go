@@ -119,12 +119,12 @@ func (s *Service) DeliverMonthlyReports(ctx context.Context, now time.Time) (int
 		}
 		n++
 		s.publish(events.ReportDelivered, sp.ID, 0, sp.ID)
-		subject := "Rapport de " + monthFR(p.From) + " — « " + sp.Name + " »"
+		subject := reportSubject(sp.Name, p.From)
 		for _, rc := range recipients {
 			if strings.TrimSpace(rc.Email) == "" {
 				continue
 			}
-			if err := s.QueueMail(ctx, rc.Email, subject, reportMailFR(rc.Name, r, period)); err != nil {
+			if err := s.QueueMail(ctx, rc.Email, subject, reportMail(rc.Name, r, period)); err != nil {
 				s.Log.Warn("reports: e-mail not queued", "space", sp.ID, "period", period, "user", rc.ID, "err", err)
 			}
 		}
@@ -137,115 +137,6 @@ func ReportPath(spaceID int64, period string) string {
 	return "/spaces/" + strconv.FormatInt(spaceID, 10) + "/report?period=" + period
 }
 
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-func monthFR(t time.Time) string { return monthsFR[t.Month()-1] + " " + strconv.Itoa(t.Year()) }
-
-var statusFR = map[relais.SignalStatus]string{relais.SignalAccepted: "accepté", relais.SignalRejected: "refusé",
-	relais.SignalPlanned: "planifié", relais.SignalDone: "réalisé"}
-
-// maxMailDecisions bounds the decisions an e-mail lists; the page has all.
-const maxMailDecisions = 20
-
-// reportMailFR is the plain-text summary of a monthly report, in French.
-// A suppressed figure reads "—" with the reason, as on the page.
-func reportMailFR(name string, r *relais.Report, period string) string {
-	var b strings.Builder
-	line := func(s ...string) { b.WriteString(strings.Join(s, "") + "\n") }
-	n := strconv.Itoa
-	hidden := "— (masqué : moins de " + n(r.K) + " personnes)"
-	if !r.Complete {
-		hidden = "— (retenu jusqu'à la fin du mois)"
-	}
-	num := func(v *int) string {
-		if v == nil {
-			return hidden
-		}
-		return n(*v)
-	}
-	month, _ := relais.ParseMonth("period", period)
-	line("Bonjour ", name, ",")
-	line()
-	line("Voici le rapport de ", monthFR(month.From), " de la communauté « ", r.SpaceName, " ».")
-	if r.Suppressed {
-		line("Pour protéger les personnes, un chiffre calculé à partir de moins de ", n(r.K), " personnes n'est jamais montré.")
-	}
-	line()
-	line("Activité")
-	if r.Funnel != nil {
-		line("- Nouveaux membres : ", num(r.NewMembers))
-	}
-	line("- Membres actifs (ont publié ou répondu) : ", num(r.ActiveMembers))
-	line("- Fils ouverts : ", num(r.Posts))
-	line("- Réponses : ", num(r.Replies))
-	switch {
-	case r.AnsweredThreads == nil:
-		line("- Fils ayant reçu une réponse : ", hidden)
-	case r.AnswerRate != nil:
-		line("- Fils ayant reçu une réponse : ", n(*r.AnsweredThreads), " (", percentFR(*r.AnswerRate), ")")
-	default:
-		line("- Fils ayant reçu une réponse : ", n(*r.AnsweredThreads))
-	}
-	switch {
-	case r.Hidden(relais.FigureMedian):
-		line("- Délai médian de première réponse : ", hidden)
-	case r.MedianFirstResponse != nil:
-		line("- Délai médian de première réponse : ", durationFR(*r.MedianFirstResponse))
-	}
-	if f := r.Funnel; f != nil {
-		line()
-		line("Adhésions")
-		line("- Invitations envoyées : ", num(f.InvitationsSent), " (acceptées : ", num(f.InvitationsAccepted), ", déclinées : ", num(f.InvitationsDeclined), ")")
-		line("- Demandes d'adhésion : ", num(f.RequestsFiled), " (approuvées : ", num(f.RequestsApproved), ", refusées : ", num(f.RequestsRefused), ")")
-		line("- Arrivées : ", num(f.Joined), " ; retraits : ", num(f.Removed))
-	}
-	line()
-	line("Signaux")
-	line("- Signaux transmis : ", n(r.SignalsRaised))
-	line("- Signaux décidés : ", n(r.SignalsDecided))
-	for i, d := range r.Decisions {
-		if i == maxMailDecisions {
-			line("  … et ", n(len(r.Decisions)-i), " autres décisions, sur la page du rapport.")
-			break
-		}
-		who := d.DeciderName
-		if who == "" {
-			who = d.OwnerName
-		}
-		text := "  • « " + oneLine(d.Summary, 160) + " » — " + statusFR[d.Status]
-		if d.Decision != "" {
-			text += " : " + oneLine(d.Decision, 300)
-		}
-		line(text, " (", who, ", ", d.DecidedAt.UTC().Format("02/01/2006"), ")")
-	}
-	line()
-	line("Bénéfices déclarés")
-	for _, bt := range r.Benefits {
-		if bt.Amount == nil || bt.Count == nil {
-			line("- ", bt.Kind.LabelFR(), " : ", hidden)
-			continue
-		}
-		line("- ", bt.Kind.LabelFR(), " : ", amountFR(*bt.Amount, bt.Unit), " (", n(*bt.Count), " déclaration", plural(*bt.Count), ")")
-	}
-	for _, nv := range r.Narratives {
-		line()
-		line("Le mot de l'animation (", nv.Period, ", ", nv.AuthorName, ")")
-		line(nv.Narrative)
-	}
-	line()
-	line("Lire le rapport complet : ", ReportPath(r.SpaceID, period))
-	line()
-	line("— Relais")
-	return b.String()
-}
-
-func plural(n int) string {
-	if n > 1 {
-		return "s"
-	}
-	return ""
-}
-
 // oneLine puts a text on one line of at most max characters.
 func oneLine(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -253,38 +144,4 @@ func oneLine(s string, max int) string {
 		s = string([]rune(s)[:max]) + "…"
 	}
 	return s
-}
-
-// percentFR writes a share (0 to 1) as a French percentage: 0.6667 is
-// "66,7 %".
-func percentFR(x float64) string {
-	s := strconv.FormatFloat(x*100, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	return strings.Replace(s, ".", ",", 1) + " %"
-}
-
-// durationFR writes seconds in French: "45 s", "12 min", "2 h 05 min",
-// "3 j 4 h".
-func durationFR(secs int64) string {
-	switch {
-	case secs < 60:
-		return strconv.FormatInt(secs, 10) + " s"
-	case secs < 3600:
-		return strconv.FormatInt(secs/60, 10) + " min"
-	case secs < 86400:
-		m := secs / 60 % 60
-		return strconv.FormatInt(secs/3600, 10) + " h " + strconv.FormatInt(m/10, 10) + strconv.FormatInt(m%10, 10) + " min"
-	}
-	return strconv.FormatInt(secs/86400, 10) + " j " + strconv.FormatInt(secs/3600%24, 10) + " h"
-}
-
-// amountFR writes an amount with its unit, in French.
-func amountFR(a relais.Amount, unit string) string {
-	switch unit {
-	case relais.UnitHours:
-		return a.French() + " heure" + plural(int(a/100))
-	case relais.UnitEUR:
-		return a.French() + " €"
-	}
-	return a.French()
 }

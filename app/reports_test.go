@@ -652,7 +652,7 @@ func TestMonthlyDelivery(t *testing.T) {
 			}
 			m := mails[0]
 			link := "/spaces/" + fmt.Sprint(f.space.ID) + "/report?period=2024-01"
-			for _, want := range []string{"janvier 2024", "« Atelier Qualité »"} {
+			for _, want := range []string{"janvier 2024", "« Atelier Qualité »", " / Report of January 2024 — “Atelier Qualité”"} {
 				if !strings.Contains(m.Subject, want) {
 					t.Errorf("subject %q lacks %q", m.Subject, want)
 				}
@@ -663,12 +663,15 @@ func TestMonthlyDelivery(t *testing.T) {
 			for _, want := range []string{"Fils ouverts" + hidden, "Réponses" + hidden, "Fils ayant reçu une réponse" + hidden,
 				"Membres actifs (ont publié ou répondu)" + hidden, "Nouveaux membres" + hidden, "Délai médian de première réponse" + hidden,
 				"Arrivées : —", "Temps gagné" + hidden, "Risques (incidents évités)" + hidden,
-				"moins de 5 personnes n'est jamais montré", "Bon démarrage.", link} {
+				"moins de 5 personnes n'est jamais montré", "Bon démarrage.", link,
+				// Then in English, under the same rule.
+				"———— English ————", "Hello ", "Threads opened: — (hidden: fewer than 5 people)",
+				"Time saved: — (hidden: fewer than 5 people)", "Arrivals: —", "is never shown"} {
 				if !strings.Contains(m.Body, want) {
 					t.Errorf("body lacks %q:\n%s", want, m.Body)
 				}
 			}
-			for _, leak := range []string{"Fils ouverts : 1", "Réponses : 1", "2 h 00 min", "100 %"} {
+			for _, leak := range []string{"Fils ouverts : 1", "Réponses : 1", "2 h 00 min", "100 %", "Threads opened: 1", "Replies: 1", "100%"} {
 				if strings.Contains(m.Body, leak) {
 					t.Errorf("body shows %q:\n%s", leak, m.Body)
 				}
@@ -737,7 +740,8 @@ func TestMonthlyDelivery(t *testing.T) {
 					continue
 				}
 				for _, want := range []string{"Fils ouverts : 5", "Membres actifs (ont publié ou répondu) : 6", "Réponses" + hidden,
-					"Fils ayant reçu une réponse" + hidden} {
+					"Fils ayant reçu une réponse" + hidden, "Threads opened: 5", "Active members (posted or replied): 6",
+					"Replies: — (hidden: fewer than 5 people)"} {
 					if !strings.Contains(m.Body, want) {
 						t.Errorf("February body lacks %q:\n%s", want, m.Body)
 					}
