@@ -7,6 +7,7 @@ import (
 	"relais"
 	"relais/events"
 	"relais/policy"
+	"relais/store"
 )
 
 // onboardingTarget is the policy target for acting on the co-pilot period
@@ -102,18 +103,21 @@ func (s *Service) CoPilots(ctx context.Context, u *relais.User) ([]*relais.Onboa
 	return out, nil
 }
 
-// CoPilotCount counts the social media managers in co-pilot whom the actor
-// follows: those they mentor, or all of them for whom the policy lets
-// confirm anyone's onboarding (the community manager).
-func (s *Service) CoPilotCount(ctx context.Context, u *relais.User) (int, error) {
+// NavCounts reads, at once, the counts a page's navigation shows the
+// actor: the requests waiting for their approval as mentor, their unread
+// notifications, the social media managers in co-pilot they follow (those
+// they mentor, or all of them for whom the policy lets confirm anyone's
+// onboarding: the community manager), and what waits in signals and
+// escalations (every open escalation for who resolves any).
+func (s *Service) NavCounts(ctx context.Context, u *relais.User) (store.NavCounts, error) {
 	a := policy.ActorOf(u)
-	if !policy.Decide(a, policy.ConfirmOnboarding, policy.Target{MentorID: u.ID}).Allowed() {
-		return 0, nil // who may confirm nobody's onboarding follows nobody
-	}
-	if policy.Decide(a, policy.ConfirmOnboarding, policy.Target{}).Allowed() {
-		return s.Store.CountCoPilots(ctx, 0)
-	}
-	return s.Store.CountCoPilots(ctx, u.ID)
+	mentor := policy.Target{MentorID: u.ID}
+	return s.Store.NavCounts(ctx, store.NavQuery{UserID: u.ID,
+		Approvals:      policy.Decide(a, policy.DecideApproval, mentor).Effect == policy.Allow,
+		CoPilots:       policy.Decide(a, policy.ConfirmOnboarding, mentor).Allowed(),
+		AllCoPilots:    policy.Decide(a, policy.ConfirmOnboarding, policy.Target{}).Allowed(),
+		AllEscalations: policy.Decide(a, policy.ResolveEscalation, policy.Target{}).Allowed(),
+	})
 }
 
 // Notifications returns a page of the actor's notifications and how many
@@ -125,11 +129,6 @@ func (s *Service) Notifications(ctx context.Context, u *relais.User, beforeID in
 	}
 	n, err := s.Store.UnreadNotifications(ctx, u.ID)
 	return ns, n, err
-}
-
-// UnreadNotifications counts the actor's unread notifications.
-func (s *Service) UnreadNotifications(ctx context.Context, u *relais.User) (int, error) {
-	return s.Store.UnreadNotifications(ctx, u.ID)
 }
 
 // MarkNotificationsRead marks the actor's notifications up to upToID (0:

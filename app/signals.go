@@ -119,12 +119,6 @@ func (s *Service) signalAccess(ctx context.Context, u *relais.User, g *relais.Si
 	return acc, nil
 }
 
-// RoutingCounts counts what waits for the actor: signals to answer,
-// escalations to resolve (every open one for the community manager).
-func (s *Service) RoutingCounts(ctx context.Context, u *relais.User) (store.RoutingCounts, error) {
-	return s.Store.CountRouting(ctx, u.ID, policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed())
-}
-
 // SignalDecision is the policy's answer to whether the actor may decide a
 // signal (they own it by name, or head its unit), for the pages to offer
 // the forms.

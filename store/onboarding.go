@@ -117,16 +117,3 @@ func (s *Store) EndCoPilot(ctx context.Context, userID, by int64) error {
 		return notify(t, userID, relais.Notification{Kind: relais.NotifyCoPilotEnded, ActorID: by})
 	})
 }
-
-// CountCoPilots counts the active accounts in a co-pilot period mentored by
-// mentorID (0: by anyone).
-func (s *Store) CountCoPilots(ctx context.Context, mentorID int64) (n int, err error) {
-	err = s.read(ctx, func(t *tx) error {
-		q, args := "SELECT COUNT(*) FROM users WHERE co_pilot AND active", []any{}
-		if mentorID != 0 {
-			q, args = q+" AND mentor_id = ?", append(args, mentorID)
-		}
-		return t.queryRow(q, args...).Scan(&n)
-	})
-	return n, err
-}

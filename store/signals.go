@@ -553,22 +553,14 @@ type RoutingCounts struct {
 	Waiting, Signals, OpenEscalations, Escalations int
 }
 
-// CountRouting counts, in one read, what waits for a person; with all set
-// (the community manager), every open escalation is theirs to resolve.
-func (s *Store) CountRouting(ctx context.Context, userID int64, all bool) (c RoutingCounts, err error) {
-	err = s.read(ctx, func(t *tx) error {
-		return t.queryRow(`SELECT
-			(SELECT COUNT(*) FROM signals sg LEFT JOIN units un ON un.id = sg.owner_unit_id
-				WHERE (sg.owner_user_id = ? OR un.head_id = ?) AND sg.status IN ('new', 'acknowledged')),
-			(SELECT COUNT(*) FROM signals sg LEFT JOIN units un ON un.id = sg.owner_unit_id
-				WHERE sg.owner_user_id = ? OR un.head_id = ? OR sg.raised_by = ?),
-			(SELECT COUNT(*) FROM escalations WHERE status = 'open' AND (assignee_id = ? OR ?)),
-			(SELECT COUNT(*) FROM escalations WHERE raised_by = ? OR assignee_id = ?)`,
-			userID, userID, userID, userID, userID, userID, all, userID, userID).
-			Scan(&c.Waiting, &c.Signals, &c.OpenEscalations, &c.Escalations)
-	})
-	return c, err
-}
+// routingCounts are the columns of RoutingCounts, for a user (5 times),
+// whether every open escalation counts, and the user (twice).
+const routingCounts = `(SELECT COUNT(*) FROM signals sg LEFT JOIN units un ON un.id = sg.owner_unit_id
+		WHERE (sg.owner_user_id = ? OR un.head_id = ?) AND sg.status IN ('new', 'acknowledged')),
+	(SELECT COUNT(*) FROM signals sg LEFT JOIN units un ON un.id = sg.owner_unit_id
+		WHERE sg.owner_user_id = ? OR un.head_id = ? OR sg.raised_by = ?),
+	(SELECT COUNT(*) FROM escalations WHERE status = 'open' AND (assignee_id = ? OR ?)),
+	(SELECT COUNT(*) FROM escalations WHERE raised_by = ? OR assignee_id = ?)`
 
 // SetSignalDeadline sets the number of days owners have to answer the
 // signals raised in a space, for the signals raised from now on.

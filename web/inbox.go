@@ -40,24 +40,14 @@ type inbox struct {
 	Notice      string
 }
 
-// fillInbox fills the header's counts and, on the home page, the pending
-// invitations. Like the approvals count, the header is no reason to fail a
-// page: an error is logged and the part left out.
+// fillInbox fills, on the home page, the pending invitations. Like the
+// header's counts, they are no reason to fail a page: an error is logged
+// and the part left out.
 func (s *Server) fillInbox(r *http.Request, name string, p *Page) {
 	if p.User == nil {
 		return
 	}
 	ctx := r.Context()
-	if n, err := s.App.UnreadNotifications(ctx, p.User); err != nil {
-		s.log().Warn("web: count notifications", "path", r.URL.Path, "err", err)
-	} else {
-		p.Inbox.Unread = n
-	}
-	if n, err := s.App.CoPilotCount(ctx, p.User); err != nil {
-		s.log().Warn("web: count co-pilots", "path", r.URL.Path, "err", err)
-	} else {
-		p.Inbox.CoPilots = n
-	}
 	if name != "home" {
 		return
 	}

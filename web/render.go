@@ -143,9 +143,8 @@ func text(lang, key string) string {
 // a template failure becomes a clean error page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, view any) {
 	if v, ok := view.(interface{ base() *Page }); ok {
-		s.countApprovals(r, v.base())
+		s.fillNav(r, v.base())
 		s.fillInbox(r, name, v.base())
-		s.fillSignalNav(r, v.base())
 	}
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout", view); err != nil {
@@ -161,19 +160,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
-// countApprovals fills the header's count of the requests that wait for
-// the decision of the person signed in. The header is no reason to fail a
-// page: an error is logged and the link left out.
-func (s *Server) countApprovals(r *http.Request, p *Page) {
+// fillNav fills the header's counts (approvals waiting, unread
+// notifications, co-pilots followed, signals and escalations) from one
+// read. A failure leaves them out: the page itself still shows.
+func (s *Server) fillNav(r *http.Request, p *Page) {
 	if p.User == nil {
 		return
 	}
-	as, err := s.App.Approvals(r.Context(), p.User)
+	c, err := s.App.NavCounts(r.Context(), p.User)
 	if err != nil {
-		s.log().Warn("web: count approvals", "path", r.URL.Path, "err", err)
+		s.log().Warn("web: navigation counts", "path", r.URL.Path, "err", err)
 		return
 	}
-	p.Approvals = len(as)
+	p.Approvals, p.Inbox.Unread, p.Inbox.CoPilots = c.Approvals, c.Unread, c.CoPilots
+	oversees := overseesEscalations(p.User)
+	p.SignalNav.Waiting, p.SignalNav.OpenEscalations = c.Routing.Waiting, c.Routing.OpenEscalations
+	p.SignalNav.Signals = oversees || c.Routing.Signals > 0
+	p.SignalNav.Escalations = oversees || c.Routing.Escalations > 0
 }
 
 // errorPage is the view of a failed request.

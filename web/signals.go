@@ -49,24 +49,6 @@ type signalNav struct {
 	OpenEscalations int
 }
 
-// fillSignalNav fills the header's signals and escalations. Like the
-// other counts, the header is no reason to fail a page: an error is logged
-// and the link left out.
-func (s *Server) fillSignalNav(r *http.Request, p *Page) {
-	if p.User == nil {
-		return
-	}
-	oversees := overseesEscalations(p.User)
-	c, err := s.App.RoutingCounts(r.Context(), p.User)
-	if err != nil {
-		s.log().Warn("web: count signals and escalations", "path", r.URL.Path, "err", err)
-		return
-	}
-	p.SignalNav.Waiting, p.SignalNav.OpenEscalations = c.Waiting, c.OpenEscalations
-	p.SignalNav.Signals = oversees || c.Signals > 0
-	p.SignalNav.Escalations = oversees || c.Escalations > 0
-}
-
 // waiting reports whether a signal waits for its owner's answer.
 func waiting(st relais.SignalStatus) bool {
 	return st == relais.SignalNew || st == relais.SignalAcknowledged
