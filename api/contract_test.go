@@ -721,6 +721,57 @@ func TestContract(t *testing.T) {
 			}
 		})
 
+		// The team's capability endpoints, with the bodies of the contract
+		// and nothing more.
+		t.Run("routines", func(t *testing.T) {
+			var tpl struct {
+				Templates []struct {
+					Code string `json:"code"`
+				} `json:"templates"`
+			}
+			e.as(t, "paul").get(t, "/api/v1/routine-templates").wantStatus(t, 200).decode(t, &tpl)
+			if len(tpl.Templates) < 5 {
+				t.Fatalf("routine templates: %+v", tpl)
+			}
+			path := "/api/v1/spaces/" + id(S[supportLyon]) + "/routines"
+			var r struct {
+				ID       int64  `json:"id"`
+				Template string `json:"template"`
+				Schedule string `json:"schedule"`
+				Status   string `json:"status"`
+			}
+			e.as(t, "marc").post(t, path, map[string]string{"template": tpl.Templates[0].Code, "schedule": "weekly mon 09:00"}).
+				wantStatus(t, 201).decode(t, &r)
+			if r.ID == 0 || r.Template != tpl.Templates[0].Code || r.Status != "active" {
+				t.Errorf("routine started: %+v", r)
+			}
+			e.as(t, "paul").post(t, path, map[string]string{"template": tpl.Templates[0].Code, "schedule": "weekly mon 09:00"}).
+				wantError(t, 403, policy.RuleTeamManagerOnly)
+		})
+
+		t.Run("coaching", func(t *testing.T) {
+			var c struct {
+				ID int64 `json:"id"`
+			}
+			e.as(t, "marc").post(t, "/api/v1/coaching", map[string]string{"coach_login": "samir"}).wantStatus(t, 201).decode(t, &c)
+			var th map[string]any
+			e.as(t, "marc").get(t, "/api/v1/coaching/"+id(c.ID)).wantStatus(t, 200).decode(t, &th)
+			e.as(t, "samir").get(t, "/api/v1/coaching/"+id(c.ID)).wantStatus(t, 200)
+			e.as(t, "paul").get(t, "/api/v1/coaching/"+id(c.ID)).wantError(t, 404, "")
+			// The coach is never a member of the team space.
+			var out struct {
+				Members []struct {
+					Login string `json:"login"`
+				} `json:"members"`
+			}
+			e.as(t, "marc").get(t, "/api/v1/spaces/"+id(S[supportLyon])+"/members").wantStatus(t, 200).decode(t, &out)
+			for _, m := range out.Members {
+				if m.Login == "samir" {
+					t.Errorf("the coach is listed among the members of Support Lyon: %+v", out)
+				}
+			}
+		})
+
 		t.Run("sign out", func(t *testing.T) {
 			tok := e.signIn(t, "paul")
 			c := e.withToken(tok)
