@@ -50,35 +50,12 @@ func (s *Store) MentionCandidates(ctx context.Context, spaceID int64, q string, 
 	q = strings.ToLower(strings.TrimSpace(q))
 	like := escapeLike(q) + "%"
 	var ms []Member
-	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(`SELECT u.id, u.login, u.name,
-			EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id),
-			EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id),
-			EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
-			FROM spaces s JOIN users u ON u.active = ? AND (
-				EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
-				OR EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id)
-				OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = s.team_id AND tm.user_id = u.id)
-				OR EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id))
-			WHERE s.id = ? AND (LOWER(u.login) LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\'
-				OR LOWER(u.name) LIKE ? ESCAPE '\')
-			ORDER BY u.name, u.id LIMIT ?`, true, spaceID, like, like, "% "+like, limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m Member
-			if err := rows.Scan(&m.UserID, &m.Login, &m.Name, &m.Steward, &m.Manager, &m.Joined); err != nil {
-				return err
-			}
-			ms = append(ms, m)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(t *tx) (err error) {
+		ms, err = scanMembers(t.query(memberQuery+` WHERE s.id = ? AND (LOWER(u.login) LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\'
+			OR LOWER(u.name) LIKE ? ESCAPE '\')
+			ORDER BY u.name, u.id LIMIT ?`, spaceID, like, like, "% "+like, limit))
+		return err
 	})
-	if ms == nil && err == nil {
-		ms = []Member{}
-	}
 	return ms, err
 }
 

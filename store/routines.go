@@ -270,21 +270,8 @@ func postRoutine(t *tx, r *relais.Routine, now time.Time) (*RoutinePrompt, error
 
 // teamMemberIDs returns the active members of the team owning a team space.
 func teamMemberIDs(t *tx, spaceID int64) ([]int64, error) {
-	rows, err := t.query(`SELECT tm.user_id FROM spaces s JOIN team_members tm ON tm.team_id = s.team_id
-		JOIN users u ON u.id = tm.user_id AND u.active WHERE s.id = ? ORDER BY tm.user_id`, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(t.query(`SELECT tm.user_id FROM spaces s JOIN team_members tm ON tm.team_id = s.team_id
+		JOIN users u ON u.id = tm.user_id AND u.active WHERE s.id = ? ORDER BY tm.user_id`, spaceID))
 }
 
 // NextRoutineDue returns when the next active routine is due (zero when

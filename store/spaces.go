@@ -304,31 +304,40 @@ type Member struct {
 // or the team and its manager.
 func (s *Store) Members(ctx context.Context, spaceID int64) ([]Member, error) {
 	var ms []Member
-	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(`SELECT u.id, u.login, u.name,
-			EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id),
-			EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id),
-			EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
-			FROM spaces s JOIN users u ON u.active AND (
-				EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
-				OR EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id)
-				OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = s.team_id AND tm.user_id = u.id)
-				OR EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id))
-			WHERE s.id = ? ORDER BY u.name`, spaceID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m Member
-			if err := rows.Scan(&m.UserID, &m.Login, &m.Name, &m.Steward, &m.Manager, &m.Joined); err != nil {
-				return err
-			}
-			ms = append(ms, m)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(t *tx) (err error) {
+		ms, err = scanMembers(t.query(memberQuery+" WHERE s.id = ? ORDER BY u.name", spaceID))
+		return err
 	})
 	return ms, err
+}
+
+// memberQuery selects the active people of spaces s (community members
+// and stewards, or the team and its manager) as Members.
+const memberQuery = `SELECT u.id, u.login, u.name,
+	EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id),
+	EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id),
+	EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
+	FROM spaces s JOIN users u ON u.active AND (
+		EXISTS (SELECT 1 FROM memberships m WHERE m.space_id = s.id AND m.user_id = u.id)
+		OR EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = s.id AND st.user_id = u.id)
+		OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.team_id = s.team_id AND tm.user_id = u.id)
+		OR EXISTS (SELECT 1 FROM teams tt WHERE tt.id = s.team_id AND tt.manager_id = u.id))`
+
+// scanMembers reads the rows of memberQuery; never nil without an error.
+func scanMembers(rows *sql.Rows, err error) ([]Member, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ms := []Member{}
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.UserID, &m.Login, &m.Name, &m.Steward, &m.Manager, &m.Joined); err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, rows.Err()
 }
 
 // AcceptCharter records that a member accepted a version of the charter.
