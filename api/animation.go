@@ -386,20 +386,6 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request, u *relais.
 	return writeResult(w, res, err)
 }
 
-// queryDate parses a YYYY-MM-DD query parameter, in UTC.
-func queryDate(r *http.Request, name string, def time.Time) (time.Time, error) {
-	raw := r.URL.Query().Get(name)
-	if raw == "" {
-		return def, nil
-	}
-	d, err := time.Parse(time.DateOnly, raw)
-	if err != nil {
-		return time.Time{}, &relais.Error{Code: relais.EINVALID, Field: name, Message: "The parameter " + strconv.Quote(name) + " must be a date YYYY-MM-DD.",
-			MessageFR: "Le paramètre " + strconv.Quote(name) + " doit être une date AAAA-MM-JJ."}
-	}
-	return d, nil
-}
-
 func (s *Server) funnel(w http.ResponseWriter, r *http.Request, u *relais.User) error {
 	id, err := pathID(r)
 	if err != nil {
