@@ -67,7 +67,7 @@ func TestRoutineService(t *testing.T) {
 			active, schedule := relais.RoutineActive, "daily 06:00"
 			r, err = svc.EditRoutine(ctx, marc, r.ID, app.RoutineEdit{Status: &active, Schedule: &schedule})
 			if err != nil || r.Status != relais.RoutineActive || r.NextRunAt == nil || !r.NextRunAt.After(time.Now()) ||
-				r.NextRunAt.Sub(time.Now()) > 25*time.Hour {
+				time.Until(*r.NextRunAt) > 25*time.Hour {
 				t.Fatalf("resumed = %+v, %v", r, err)
 			}
 			expect(events.RoutineChanged, support.ID)

@@ -333,7 +333,7 @@ func TestLanguages(t *testing.T) {
 		}
 		sp = en.get(path)
 		mustContain(t, sp, `<html lang="fr">`, "Fils de discussion", "Espace d&#39;équipe", "Charte")
-		sw = en.get("/lang?to=en&next=/")
+		mustStatus(t, en.get("/lang?to=en&next=/"), http.StatusSeeOther)
 		mustContain(t, en.get("/"), `<html lang="en">`, "My spaces")
 		// An unknown language changes nothing.
 		en.get("/lang?to=de&next=/")
