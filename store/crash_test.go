@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -135,4 +136,46 @@ func TestCrashHelper(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestWriteAheadLogBounded: with passive checkpoints only, the write-ahead
+// log file does not grow without bound: once a checkpoint has copied it,
+// the next commit starts it over and cuts the file back to its limit.
+func TestWriteAheadLogBounded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wal.db")
+	s, err := store.Open(t.Context(), "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	author := newUser(t, s, "writer")
+	sp := newCommunity(t, s, "Journal", relais.JoinOpen)
+	body := strings.Repeat("Un compte rendu détaillé de la réunion. ", 600) // about 24 KB
+	walSize := func() int64 {
+		fi, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	// About 36 MB of posts, more than twice the limit (16 MiB).
+	for i := range 1500 {
+		newPost(t, s, sp.ID, author.ID, relais.StatusPublished, fmt.Sprintf("Compte rendu %d", i), body)
+	}
+	grown := walSize()
+	if grown <= 16<<20 {
+		t.Skipf("the log grew to %d bytes only: nothing to cut back", grown)
+	}
+	// The checkpointer runs every second; the commit after it cuts back.
+	deadline := time.Now().Add(20 * time.Second)
+	for walSize() > 16<<20 && time.Now().Before(deadline) {
+		time.Sleep(1100 * time.Millisecond)
+		newPost(t, s, sp.ID, author.ID, relais.StatusPublished, "Encore un", "court")
+	}
+	if got := walSize(); got > 16<<20 {
+		t.Errorf("write-ahead log of %d bytes after checkpoints (%d at most before them), want at most 16 MiB", got, grown)
+	}
 }

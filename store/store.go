@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,7 +60,10 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// busy_timeout first, so that the other pragmas wait rather than fail.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	// The writer restarts the write-ahead log once a checkpoint has copied
+	// all of it; journal_size_limit then truncates the file, so that no
+	// checkpoint ever has to (see checkpoint.go).
+	w, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit("+strconv.Itoa(walSizeLimit)+")&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
