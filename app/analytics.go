@@ -85,18 +85,13 @@ func (s *Service) SpaceAnalytics(ctx context.Context, u *relais.User, spaceID in
 	return rep, s.analytics(ctx, u, rep, []int64{spaceID}, w, targets)
 }
 
-// figuresView loads a space whose aggregate figures the actor may read.
-// A team's coach reads them (coaching.figures) without seeing the space:
-// for them alone ReadReport suffices, and nothing else of the space opens.
+// figuresView loads a space whose aggregate figures the actor may read:
+// the policy's ReadReport alone decides, so that a team's coach reads them
+// (coaching.figures) without seeing anything else of the space. Whoever
+// else may read them may see the space.
 func (s *Service) figuresView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
 	v, err := s.loadSpaceView(ctx, u, spaceID)
 	if err != nil {
-		return nil, err
-	}
-	if d := v.Can.ReadReport; d.Effect == policy.Allow && d.Rule.ID == policy.RuleCoachingFigures {
-		return v, nil
-	}
-	if err := v.Can.View.Err(); err != nil {
 		return nil, err
 	}
 	if err := v.Can.ReadReport.Err(); err != nil {

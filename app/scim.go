@@ -122,6 +122,16 @@ func (s *Service) SCIMUsers(ctx context.Context, actor *relais.User, filter stri
 	if err := s.manageDirectory(actor); err != nil {
 		return nil, err
 	}
+	as, err := s.Store.Accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return scimList(filter, as, func(a *store.Account) any { return scimUser(a, base) }, page)
+}
+
+// scimList keeps the resources that match a filter ("" for all) and
+// returns a page of them.
+func scimList[T any](filter string, items []T, resource func(T) any, page SCIMPage) (*scim.ListResponse, error) {
 	var f scim.Filter
 	if strings.TrimSpace(filter) != "" {
 		var err *scim.Error
@@ -129,15 +139,11 @@ func (s *Service) SCIMUsers(ctx context.Context, actor *relais.User, filter stri
 			return nil, err
 		}
 	}
-	as, err := s.Store.Accounts(ctx)
-	if err != nil {
-		return nil, err
-	}
 	all := []any{}
-	for _, a := range as {
-		u := scimUser(a, base)
-		if f == nil || f.Match(scim.Object(u)) {
-			all = append(all, u)
+	for _, x := range items {
+		r := resource(x)
+		if f == nil || f.Match(scim.Object(r)) {
+			all = append(all, r)
 		}
 	}
 	return page.apply(all), nil
@@ -290,25 +296,11 @@ func (s *Service) SCIMGroups(ctx context.Context, actor *relais.User, filter str
 	if err := s.manageDirectory(actor); err != nil {
 		return nil, err
 	}
-	var f scim.Filter
-	if strings.TrimSpace(filter) != "" {
-		var err *scim.Error
-		if f, err = scim.ParseFilter(filter); err != nil {
-			return nil, err
-		}
-	}
 	gs, err := s.Store.Groups(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all := []any{}
-	for _, g := range gs {
-		sg := scimGroup(g, base)
-		if f == nil || f.Match(scim.Object(sg)) {
-			all = append(all, sg)
-		}
-	}
-	return page.apply(all), nil
+	return scimList(filter, gs, func(g *store.Group) any { return scimGroup(g, base) }, page)
 }
 
 func (s *Service) scimGroupByID(ctx context.Context, rawID string) (*store.Group, error) {

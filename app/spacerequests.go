@@ -312,7 +312,8 @@ func (s *Service) RefuseSpaceRequest(ctx context.Context, u *relais.User, id int
 }
 
 // StewardCandidates returns the people the community manager may make
-// stewards of a new community: active social media managers, by name.
+// stewards of a new community, as the policy decides (AssignSteward) for
+// the widest audience, by name; the approval checks the request's own.
 func (s *Service) StewardCandidates(ctx context.Context, u *relais.User) ([]*relais.User, error) {
 	if err := govern(u).Err(); err != nil {
 		return nil, err
@@ -321,7 +322,12 @@ func (s *Service) StewardCandidates(ctx context.Context, u *relais.User) ([]*rel
 	if err != nil {
 		return nil, err
 	}
-	out := slices.DeleteFunc(us, func(x *relais.User) bool { return !x.Active || !x.HasRole(relais.RoleSocialMediaManager) })
+	a := policy.ActorOf(u)
+	open := &relais.Space{Kind: relais.SpaceCommunity, Audience: relais.AudienceMixed}
+	out := slices.DeleteFunc(us, func(x *relais.User) bool {
+		sub := policy.ActorOf(x)
+		return !x.Active || policy.Decide(a, policy.AssignSteward, policy.Target{Space: open, Subject: &sub}).Effect != policy.Allow
+	})
 	slices.SortStableFunc(out, func(a, b *relais.User) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }

@@ -969,3 +969,21 @@ func TestDecideEdges(t *testing.T) {
 		policy.Decide(cm, policy.ViewSpace, policy.Target{})
 	})
 }
+
+// TestReadReportImpliesView: whoever may read a space's figures may see the
+// space, but a team's coach, who sees the figures and nothing else. The
+// analytics service relies on it to ask ReadReport alone.
+func TestReadReportImpliesView(t *testing.T) {
+	for _, c := range matrix() {
+		if c.action != policy.ReadReport || c.target.Space == nil {
+			continue
+		}
+		d := policy.Decide(c.actor, policy.ReadReport, c.target)
+		if d.Effect != policy.Allow || d.Rule.ID == policy.RuleCoachingFigures {
+			continue
+		}
+		if v := policy.Decide(c.actor, policy.ViewSpace, c.target); v.Effect != policy.Allow {
+			t.Errorf("%s: reads the figures (%s) but may not see the space (%s)", c.label(), d.Rule.ID, v.Rule.ID)
+		}
+	}
+}

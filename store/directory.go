@@ -937,21 +937,8 @@ func (s *Store) UserByOIDCSubject(ctx context.Context, subject string) (u *relai
 func (s *Store) UsersByEmail(ctx context.Context, email string) ([]*relais.User, error) {
 	var out []*relais.User
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query("SELECT u.id FROM users u WHERE lower(u.email) = ? AND NOT u.scim_deleted ORDER BY u.id", lowerEmail(email))
+		ids, err := scanIDs(t.query("SELECT u.id FROM users u WHERE lower(u.email) = ? AND NOT u.scim_deleted ORDER BY u.id", lowerEmail(email)))
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {

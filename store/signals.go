@@ -306,21 +306,8 @@ func (s *Store) MarkStaleSignals(ctx context.Context, now time.Time) (n int, err
 
 // userIDsWithRole returns the active internal accounts holding a role.
 func userIDsWithRole(t *tx, r relais.Role) ([]int64, error) {
-	rows, err := t.query(`SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id
-		WHERE ur.role = ? AND u.active AND u.employment = 'internal' ORDER BY u.id`, string(r))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(t.query(`SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id
+		WHERE ur.role = ? AND u.active AND u.employment = 'internal' ORDER BY u.id`, string(r)))
 }
 
 // SuggestSignal records a participant's suggestion and tells the space's
@@ -337,23 +324,10 @@ func (s *Store) SuggestSignal(ctx context.Context, g *relais.SignalSuggestion) e
 		} else if err != nil {
 			return err
 		}
-		rows, err := t.query(`SELECT user_id FROM space_stewards WHERE space_id = ?
+		ids, err := scanIDs(t.query(`SELECT user_id FROM space_stewards WHERE space_id = ?
 			UNION SELECT tt.manager_id FROM spaces sp JOIN teams tt ON tt.id = sp.team_id WHERE sp.id = ? AND tt.manager_id IS NOT NULL`,
-			g.SpaceID, g.SpaceID)
+			g.SpaceID, g.SpaceID))
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {
