@@ -1,6 +1,7 @@
 package relais
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -192,31 +193,49 @@ func Refusal(line int, login, reason, en, fr string) ImportLine {
 	return ImportLine{Line: line, Login: login, Outcome: LineRefused, Reason: reason, Message: en, MessageFR: fr}
 }
 
-// ParseDirectory reads a directory file: CSV in UTF-8 (a byte order mark
-// is skipped), comma- or semicolon-separated (as spreadsheets in French
-// save it), with the header of DirectoryColumns in any order. It returns
-// the rows that pass validation and the lines it refused, each with a
-// precise message. A file that cannot be read at all (empty, not CSV
-// UTF-8, a header lacking columns) is an error and nothing is returned.
+// ParseDirectory reads a directory file held in memory: see ReadDirectory.
 func ParseDirectory(data []byte) ([]DirectoryRow, []ImportLine, error) {
+	return ReadDirectory(bytes.NewReader(data))
+}
+
+// ReadDirectory reads a directory file as it arrives: CSV in UTF-8 (a byte
+// order mark is skipped), comma- or semicolon-separated (as spreadsheets in
+// French save it), with the header of DirectoryColumns in any order. It
+// returns the rows that pass validation and the lines it refused, each with
+// a precise message. A file that cannot be read at all (empty, not CSV
+// UTF-8, a header lacking columns) is an error and nothing is returned; so
+// is an error of src itself (a body over its limit, a client gone), which
+// is returned as it is for the caller to put in words.
+func ReadDirectory(src io.Reader) ([]DirectoryRow, []ImportLine, error) {
+	br := bufio.NewReaderSize(src, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, nil, err
+	}
 	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return nil, nil, &Error{Code: EINVALID, Message: "The file is in UTF-16: save it as \"CSV UTF-8\".",
 			MessageFR: "Le fichier est en UTF-16 : enregistrez-le au format « CSV UTF-8 »."}
 	}
-	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
-	if len(bytes.TrimSpace(data)) == 0 {
+	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+		head = head[3:]
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
 		return nil, nil, &Error{Code: EINVALID, Message: "The file is empty: its first line must be the header " + strings.Join(DirectoryColumns, ",") + ".",
 			MessageFR: "Le fichier est vide : sa première ligne doit être l'en-tête " + strings.Join(DirectoryColumns, ",") + "."}
 	}
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	cr := csv.NewReader(bytes.NewReader(data))
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	cr := csv.NewReader(br)
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		cr.Comma = ';'
 	}
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
+		if readFailed(err) {
+			return nil, nil, err
+		}
 		return nil, nil, &Error{Code: EINVALID, Message: "The header (line 1) cannot be read as CSV: " + csvProblem(err) + ".",
 			MessageFR: "L'en-tête (ligne 1) n'est pas du CSV lisible : " + csvProblemFR(err) + "."}
 	}
@@ -230,6 +249,9 @@ func ParseDirectory(data []byte) ([]DirectoryRow, []ImportLine, error) {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
+		}
+		if readFailed(err) {
+			return nil, nil, err
 		}
 		if n >= MaxDirectoryLines {
 			return nil, nil, &Error{Code: EINVALID, Message: "The file holds more than " + strconv.Itoa(MaxDirectoryLines) + " lines: split it.",
@@ -280,6 +302,13 @@ func ParseDirectory(data []byte) ([]DirectoryRow, []ImportLine, error) {
 		rows = append(rows, row)
 	}
 	return rows, refused, nil
+}
+
+// readFailed reports whether a CSV reader's error comes from the source
+// rather than from the text: the source is then unusable.
+func readFailed(err error) bool {
+	var perr *csv.ParseError
+	return err != nil && err != io.EOF && !errors.As(err, &perr) && !errors.Is(err, csv.ErrFieldCount)
 }
 
 // directoryHeader checks the header and returns the index of each column.

@@ -29,6 +29,9 @@ const MaxBody = 1 << 20
 type Server struct {
 	App *app.Service
 	Log *slog.Logger
+	// PublicURL is the address people reach Relais at, without a trailing
+	// slash ("": not configured, addresses are made of the request).
+	PublicURL string
 }
 
 // Route is one operation of the API: the mux pattern, its handler and what

@@ -76,19 +76,37 @@ func (s *Server) importDirectory(w http.ResponseWriter, r *http.Request, u *rela
 	if opt.DryRun, err = queryBool(r, "dry_run"); err != nil {
 		return err
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxDirectoryBody))
+	// The service decides the rule before it reads a byte of the body,
+	// then parses the file as it arrives.
+	body := &bodyReader{r: http.MaxBytesReader(w, r.Body, MaxDirectoryBody)}
+	rep, err := s.App.ImportDirectory(r.Context(), u, body, opt)
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	switch {
+	case errors.As(body.err, &tooBig):
 		return &relais.Error{Code: relais.ETOOLARGE, Message: "The file is larger than 32 MiB: split it.", MessageFR: "Le fichier dépasse 32 Mio : découpez-le."}
-	} else if err != nil {
+	case body.err != nil:
 		return &relais.Error{Code: relais.EINVALID, Message: "The body could not be read.", MessageFR: "Le corps n'a pas pu être lu."}
-	}
-	rep, err := s.App.ImportDirectory(r.Context(), u, data, opt)
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	writeJSON(w, http.StatusOK, newImportReportView(rep, langOf(r)))
 	return nil
+}
+
+// bodyReader reads a request body and keeps the error of the reading, so
+// that a body too large or cut short is told apart from what the service
+// answers about its content.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
 }
 
 // queryBool parses an optional boolean query parameter (false when absent).

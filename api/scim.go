@@ -80,14 +80,24 @@ func (s *Server) scim(handle func(w http.ResponseWriter, r *http.Request, u *rel
 			s.scimFail(w, r, err)
 			return
 		}
-		if err := handle(w, r, u, scimBase(r)); err != nil {
+		// Every SCIM call provisions the directory: the rule is decided
+		// before the body is read.
+		if err := s.App.CanManageDirectory(u); err != nil {
+			s.scimFail(w, r, err)
+			return
+		}
+		if err := handle(w, r, u, s.scimBase(r)); err != nil {
 			s.scimFail(w, r, err)
 		}
 	})
 }
 
-// scimBase is the URL of /scim/v2 as the client reached it.
-func scimBase(r *http.Request) string {
+// scimBase is the URL of /scim/v2: made of the public URL when one is
+// configured, else as the client reached it.
+func (s *Server) scimBase(r *http.Request) string {
+	if s.PublicURL != "" {
+		return s.PublicURL + "/scim/v2"
+	}
 	scheme := "http"
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,12 +74,14 @@ type ImportOptions struct {
 }
 
 // ImportDirectory imports a directory file as an administrator (the
-// policy's directory.admin rule).
-func (s *Service) ImportDirectory(ctx context.Context, actor *relais.User, data []byte, opt ImportOptions) (*relais.ImportReport, error) {
+// policy's directory.admin rule). The rule is decided before a byte of the
+// file is read, and the file is parsed as it arrives: a refused caller
+// costs nothing, and a large file is never held whole in memory.
+func (s *Service) ImportDirectory(ctx context.Context, actor *relais.User, file io.Reader, opt ImportOptions) (*relais.ImportReport, error) {
 	if err := s.manageDirectory(actor); err != nil {
 		return nil, err
 	}
-	return s.importDirectory(ctx, actor.ID, data, opt)
+	return s.importDirectory(ctx, actor.ID, file, opt)
 }
 
 // CanManageDirectory tells whether the actor may import the directory and
@@ -85,13 +90,16 @@ func (s *Service) CanManageDirectory(actor *relais.User) error { return s.manage
 
 // ImportDirectoryFromConsole imports a directory file for the operator of
 // the server (relais import directory): whoever holds the database.
-func (s *Service) ImportDirectoryFromConsole(ctx context.Context, data []byte, opt ImportOptions) (*relais.ImportReport, error) {
-	return s.importDirectory(ctx, 0, data, opt)
+func (s *Service) ImportDirectoryFromConsole(ctx context.Context, file io.Reader, opt ImportOptions) (*relais.ImportReport, error) {
+	return s.importDirectory(ctx, 0, file, opt)
 }
 
-func (s *Service) importDirectory(ctx context.Context, actorID int64, data []byte, opt ImportOptions) (*relais.ImportReport, error) {
-	rows, refused, err := relais.ParseDirectory(data)
-	if err != nil {
+func (s *Service) importDirectory(ctx context.Context, actorID int64, file io.Reader, opt ImportOptions) (*relais.ImportReport, error) {
+	rows, refused, err := relais.ReadDirectory(file)
+	var known *relais.Error
+	if err != nil && !errors.As(err, &known) {
+		return nil, fmt.Errorf("read the directory file: %w", err)
+	} else if err != nil {
 		return nil, err
 	}
 	state, err := s.Store.DirectoryState(ctx)

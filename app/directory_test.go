@@ -263,7 +263,7 @@ func TestImportDirectory(t *testing.T) {
 				"yann,Yann Petit,yann.petit@relais.example,Support,Qualité Lyon,,internal,Lyon,Qualité\n" +
 				"ghost,Ghost,,Support,Équipe fantôme,,internal,Lyon,\n"
 
-			if _, err := svc.ImportDirectory(ctx, claire, []byte(file), app.ImportOptions{}); relais.ErrorCode(err) != relais.EFORBIDDEN {
+			if _, err := svc.ImportDirectory(ctx, claire, strings.NewReader(file), app.ImportOptions{}); relais.ErrorCode(err) != relais.EFORBIDDEN {
 				t.Fatalf("a community manager imports: %v; want forbidden", err)
 			}
 			support, err := st.SpaceByName(ctx, "Support Lyon")
@@ -274,7 +274,7 @@ func TestImportDirectory(t *testing.T) {
 				t.Fatalf("paul before the import: %v", err)
 			}
 			var calls, lastDone, lastTotal int
-			rep, err := svc.ImportDirectory(ctx, admin, []byte(file), app.ImportOptions{Progress: func(done, total int) { calls++; lastDone, lastTotal = done, total }})
+			rep, err := svc.ImportDirectory(ctx, admin, strings.NewReader(file), app.ImportOptions{Progress: func(done, total int) { calls++; lastDone, lastTotal = done, total }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -317,7 +317,7 @@ func TestImportDirectory(t *testing.T) {
 
 			// Twice: nothing changes.
 			before, _ := st.Audit(ctx, store.AuditFilter{Limit: 1})
-			rep, err = svc.ImportDirectory(ctx, admin, []byte(file), app.ImportOptions{})
+			rep, err = svc.ImportDirectory(ctx, admin, strings.NewReader(file), app.ImportOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -333,7 +333,7 @@ func TestImportDirectory(t *testing.T) {
 			// CSV accounts it no longer lists, never the others.
 			short := header + "marc,Marc Girard,marc.girard@relais.example,Support,Support Lyon,Support Lyon,internal,Lyon,Support\n" +
 				"zoe,Zoé Martin,zoe.martin@relais.example,Support,Qualité Lyon,Qualité Lyon,internal,Lyon,Qualité\n"
-			rep, err = svc.ImportDirectory(ctx, admin, []byte(short), app.ImportOptions{DeactivateMissing: true, DryRun: true})
+			rep, err = svc.ImportDirectory(ctx, admin, strings.NewReader(short), app.ImportOptions{DeactivateMissing: true, DryRun: true})
 			if err != nil || !rep.DryRun || !slices.Equal(rep.Deactivated, []string{"paul", "yann"}) {
 				t.Fatalf("dry run: %+v, %v", rep, err)
 			}
@@ -347,7 +347,7 @@ func TestImportDirectory(t *testing.T) {
 			if err := st.SetPassword(ctx, user("paul").ID, ""); err != nil {
 				t.Fatal(err)
 			}
-			rep, err = svc.ImportDirectory(ctx, admin, []byte(short), app.ImportOptions{DeactivateMissing: true})
+			rep, err = svc.ImportDirectory(ctx, admin, strings.NewReader(short), app.ImportOptions{DeactivateMissing: true})
 			if err != nil || !slices.Equal(rep.Deactivated, []string{"paul", "yann"}) {
 				t.Fatalf("deactivate missing: %+v, %v", rep, err)
 			}
@@ -358,7 +358,7 @@ func TestImportDirectory(t *testing.T) {
 				t.Errorf("lea's token: %v", err)
 			}
 			// Listed again, paul comes back.
-			rep, err = svc.ImportDirectory(ctx, admin, []byte(file), app.ImportOptions{})
+			rep, err = svc.ImportDirectory(ctx, admin, strings.NewReader(file), app.ImportOptions{})
 			if err != nil || rep.Changed != 2 || !slices.Contains(rep.Lines[1].Fields, "active") {
 				t.Fatalf("reactivation: %+v, %v", rep, err)
 			}

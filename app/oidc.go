@@ -44,7 +44,7 @@ type OIDCConfig struct {
 	ClientSecret string
 	// RedirectURL is the callback registered at the provider,
 	// https://relais.example.com/signin/oidc/callback; empty, it is made of
-	// the scheme and host each request came to.
+	// the public URL the server is configured with.
 	RedirectURL string
 	// LoginClaim is the claim matched against logins (default
 	// preferred_username).
@@ -141,7 +141,7 @@ type OIDCStart struct {
 	URL      string
 }
 
-// Start begins a sign-in; redirect is the callback URL made of the request
+// Start begins a sign-in; redirect is the callback URL made of the public URL
 // (used when the configuration names none).
 func (o *OIDC) Start(ctx context.Context, redirect string) (*OIDCStart, error) {
 	p, _, err := o.discover(ctx)

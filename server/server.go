@@ -5,6 +5,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"relais/api"
@@ -19,6 +20,11 @@ type Options struct {
 	// OIDC signs people in through the company's identity provider (nil:
 	// sign-in by password only).
 	OIDC *app.OIDC
+	// PublicURL is the address people reach Relais at,
+	// https://relais.example.com, without a trailing slash: the callback
+	// of the company sign-in and the links Relais gives are made of it,
+	// never of a request's Host header.
+	PublicURL string
 }
 
 // Handler returns the whole of Relais over HTTP: /healthz, the API under
@@ -29,20 +35,32 @@ func Handler(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-	apiServer := &api.Server{App: svc, Log: log}
+	apiServer := &api.Server{App: svc, Log: log, PublicURL: opt.PublicURL}
 	apiServer.Register(mux)
 	apiServer.RegisterSCIM(mux)
-	(&web.Server{App: svc, Log: log, Secure: opt.Secure, OIDC: opt.OIDC}).Register(mux)
-	return securityHeaders(mux)
+	(&web.Server{App: svc, Log: log, Secure: opt.Secure, OIDC: opt.OIDC, PublicURL: opt.PublicURL}).Register(mux)
+	return securityHeaders(mux, opt.Secure || strings.HasPrefix(opt.PublicURL, "https://"))
 }
 
-func securityHeaders(h http.Handler) http.Handler {
+// contentSecurityPolicy allows the page's own scripts, styles and images
+// only; no plugin, no <base> that would redirect relative links, no frame.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// securityHeaders sets the headers every answer carries; tls tells that
+// Relais is served over TLS (by a proxy in front of it), so that browsers
+// are told to come back over TLS only (HSTS), as they are on a direct TLS
+// connection.
+func securityHeaders(h http.Handler, tls bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		if tls || r.TLS != nil {
+			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.ServeHTTP(w, r)
 	})
 }

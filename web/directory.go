@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 
 	"relais"
@@ -108,27 +109,30 @@ func (s *Server) importDirectory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Lang = lg
-	data, form, err := readDirectoryForm(w, r)
-	if err != nil {
-		s.fail(w, r, v.page(r, ""), err)
-		return
-	}
-	if !sameToken(form.Get("csrf"), v.Session.CSRF) {
-		s.errorPage(w, r, v.page(r, ""), http.StatusForbidden, text(lg, "error.csrf"), "")
-		return
-	}
+	// Who may import is decided before a byte of the body is read, and
+	// the CSRF token (the form's first field) before the file is.
 	if err := s.App.CanManageDirectory(v.User); err != nil {
 		s.fail(w, r, v.page(r, ""), err)
 		return
 	}
+	up, err := readDirectoryForm(w, r, v.Session.CSRF)
+	if errors.Is(err, errCSRF) {
+		s.errorPage(w, r, v.page(r, ""), http.StatusForbidden, text(lg, "error.csrf"), "")
+		return
+	} else if err != nil {
+		s.fail(w, r, v.page(r, ""), err)
+		return
+	}
+	defer up.Close()
+	form := up.form
 	d := s.directoryView(r, v)
 	d.DeactivateMissing, d.DryRun = form.Get("deactivate_missing") != "", form.Get("dry_run") != ""
-	if len(data) == 0 {
+	if up.size == 0 {
 		d.Error = text(lg, "directory.empty")
 		s.render(w, r, http.StatusBadRequest, "directory", d)
 		return
 	}
-	rep, err := s.App.ImportDirectory(r.Context(), v.User, data, app.ImportOptions{DeactivateMissing: d.DeactivateMissing, DryRun: d.DryRun})
+	rep, err := s.App.ImportDirectory(r.Context(), v.User, up.file, app.ImportOptions{DeactivateMissing: d.DeactivateMissing, DryRun: d.DryRun})
 	if err != nil {
 		status, e, msg := s.message(r, lg, err)
 		if status == http.StatusInternalServerError {
@@ -154,42 +158,107 @@ func (f directoryForm) Get(k string) string {
 	return ""
 }
 
+// errCSRF is the answer of readDirectoryForm to a form whose token is
+// wrong or missing, or does not come first.
+var errCSRF = errors.New("web: the form's CSRF token is wrong or does not come first")
+
+// directoryUpload is the import form once read: the file (spooled to a
+// temporary file when uploaded, never held whole in memory) and the other
+// fields.
+type directoryUpload struct {
+	form directoryForm
+	file io.Reader
+	size int64
+	tmp  *os.File
+}
+
+// Close removes the temporary file, if any.
+func (u *directoryUpload) Close() {
+	if u.tmp != nil {
+		u.tmp.Close()
+		os.Remove(u.tmp.Name())
+	}
+}
+
 // readDirectoryForm reads the import form: multipart (a file, or the text
-// area) or urlencoded (the text area).
-func readDirectoryForm(w http.ResponseWriter, r *http.Request) ([]byte, directoryForm, error) {
+// area) or urlencoded (the text area). The multipart form is read part by
+// part: its first field must be the CSRF token, checked before anything
+// else is read; the file goes to a temporary file.
+func readDirectoryForm(w http.ResponseWriter, r *http.Request, csrf string) (*directoryUpload, error) {
 	tooLarge := &relais.Error{Code: relais.ETOOLARGE, Message: "The file is larger than 32 MiB: split it.", MessageFR: "Le fichier dépasse 32 Mio : découpez-le."}
 	unreadable := &relais.Error{Code: relais.EINVALID, Message: "The form could not be read.", MessageFR: "Le formulaire n'a pas pu être lu."}
+	readErr := func(err error) error {
+		var big *http.MaxBytesError
+		if errors.As(err, &big) {
+			return tooLarge
+		}
+		return unreadable
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxDirectoryUpload)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		if err := r.ParseForm(); err != nil {
-			var big *http.MaxBytesError
-			if errors.As(err, &big) {
-				return nil, nil, tooLarge
+			return nil, readErr(err)
+		}
+		if !sameToken(r.PostForm.Get("csrf"), csrf) {
+			return nil, errCSRF
+		}
+		text := r.PostForm.Get("csv")
+		return &directoryUpload{form: directoryForm(r.PostForm), file: strings.NewReader(text), size: int64(len(text))}, nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, unreadable
+	}
+	up := &directoryUpload{form: directoryForm{}}
+	fail := func(err error) (*directoryUpload, error) {
+		up.Close()
+		return nil, err
+	}
+	for first := true; ; first = false {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return fail(readErr(err))
+		}
+		name := part.FormName()
+		if first || name == "csrf" {
+			token, err := io.ReadAll(io.LimitReader(part, 256))
+			if err != nil {
+				return fail(readErr(err))
 			}
-			return nil, nil, unreadable
+			if name != "csrf" || !sameToken(string(token), csrf) {
+				return fail(errCSRF)
+			}
+			continue
 		}
-		return []byte(r.PostForm.Get("csv")), directoryForm(r.PostForm), nil
-	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var big *http.MaxBytesError
-		if errors.As(err, &big) {
-			return nil, nil, tooLarge
+		if name == "file" && part.FileName() != "" {
+			if up.tmp != nil {
+				return fail(unreadable)
+			}
+			if up.tmp, err = os.CreateTemp("", "relais-directory-*.csv"); err != nil {
+				return fail(err)
+			}
+			if up.size, err = io.Copy(up.tmp, part); err != nil {
+				return fail(readErr(err))
+			}
+			continue
 		}
-		return nil, nil, unreadable
-	}
-	form := directoryForm(r.MultipartForm.Value)
-	if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
-		f, err := fhs[0].Open()
+		value, err := io.ReadAll(io.LimitReader(part, maxDirectoryUpload))
 		if err != nil {
-			return nil, nil, unreadable
+			return fail(readErr(err))
 		}
-		defer f.Close()
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return nil, nil, unreadable
-		}
-		return data, form, nil
+		up.form[name] = append(up.form[name], string(value))
 	}
-	return []byte(form.Get("csv")), form, nil
+	if up.tmp != nil && up.size > 0 {
+		if _, err := up.tmp.Seek(0, io.SeekStart); err != nil {
+			return fail(err)
+		}
+		up.file = up.tmp
+		return up, nil
+	}
+	text := up.form.Get("csv")
+	up.file, up.size = strings.NewReader(text), int64(len(text))
+	return up, nil
 }

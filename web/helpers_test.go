@@ -62,7 +62,12 @@ func newEnv(t *testing.T, engine string, opt server.Options) *env {
 		t.Fatalf("demo.Load: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := httptest.NewServer(server.Handler(app.New(st, events.NewLocal(), log), log, opt))
+	srv := httptest.NewUnstartedServer(nil)
+	if opt.PublicURL == "" {
+		opt.PublicURL = "http://" + srv.Listener.Addr().String()
+	}
+	srv.Config.Handler = server.Handler(app.New(st, events.NewLocal(), log), log, opt)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{t: t, st: st, srv: srv, spaces: map[string]int64{}}
 	for _, name := range []string{supportLyon, ventesParis, innovation, clientsPro} {

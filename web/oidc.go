@@ -18,13 +18,15 @@ import (
 // minutes on /signin/oidc only.
 const oidcCookie = "relais_oidc"
 
-// callbackURL is the address the provider sends the browser back to.
-func (s *Server) callbackURL(r *http.Request) string {
-	scheme := "http"
-	if s.secure(r) {
-		scheme = "https"
+// callbackURL is the address the provider sends the browser back to: made
+// of the configured public URL, never of the request's Host header (which
+// a client chooses). The provider's own redirect URL, when configured,
+// takes precedence (app.OIDCConfig.RedirectURL).
+func (s *Server) callbackURL() string {
+	if s.PublicURL == "" {
+		return ""
 	}
-	return scheme + "://" + r.Host + "/signin/oidc/callback"
+	return s.PublicURL + "/signin/oidc/callback"
 }
 
 // oidcStart sends the browser to the identity provider.
@@ -35,7 +37,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 	}
 	lg := lang.FromRequest(r)
 	next := localPath(r.URL.Query().Get("next"))
-	st, err := s.OIDC.Start(r.Context(), s.callbackURL(r))
+	st, err := s.OIDC.Start(r.Context(), s.callbackURL())
 	if err != nil {
 		s.oidcRefuse(w, r, lg, next, err)
 		return
@@ -90,7 +92,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.oidcPage(w, r, lg, next, http.StatusBadRequest, text(lg, "oidc.state"))
 		return
 	}
-	id, err := s.OIDC.Finish(r.Context(), s.callbackURL(r), q.Get("code"), verifier, nonce)
+	id, err := s.OIDC.Finish(r.Context(), s.callbackURL(), q.Get("code"), verifier, nonce)
 	if err != nil {
 		s.log().Warn("web: oidc sign-in", "err", err)
 		s.oidcRefuse(w, r, lg, next, err)

@@ -281,6 +281,20 @@ func TestOIDCSignIn(t *testing.T) {
 				}
 			})
 
+			t.Run("the callback comes from the configuration, never from the Host header", func(t *testing.T) {
+				b := e.browser(t, "en")
+				req := mustRequest(t, e.srv.URL+"/signin/oidc")
+				req.Host = "attacker.example"
+				start := b.do(req)
+				to, err := url.Parse(start.Location())
+				if err != nil || start.Status != http.StatusSeeOther {
+					t.Fatalf("start: %d %q", start.Status, start.Location())
+				}
+				if got := to.Query().Get("redirect_uri"); got != e.srv.URL+"/signin/oidc/callback" {
+					t.Errorf("redirect_uri %q, want the public URL's callback", got)
+				}
+			})
+
 			t.Run("a forged state, a lost cookie, a refusal, a forged token", func(t *testing.T) {
 				b := e.browser(t, "en")
 				idp.signInAs(map[string]any{"sub": "sub-nadia", "email": "nadia.haddad@relais.example"})

@@ -27,6 +27,9 @@ type Server struct {
 	Secure bool
 	// OIDC signs people in through the company's identity provider (nil: not configured).
 	OIDC *app.OIDC
+	// PublicURL is the address people reach Relais at, without a trailing
+	// slash ("": not configured); the sign-in's callback is made of it.
+	PublicURL string
 }
 
 // maxForm is the largest form body accepted, in bytes.

@@ -89,15 +89,14 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "relais import: %v\n", err)
 		return errUsage
 	}
-	var data []byte
-	var err error
-	if files[0] == "-" {
-		data, err = io.ReadAll(os.Stdin)
-	} else {
-		data, err = os.ReadFile(files[0])
-	}
-	if err != nil {
-		return fmt.Errorf("read the directory file: %w", err)
+	var file io.Reader = os.Stdin
+	if files[0] != "-" {
+		f, err := os.Open(files[0])
+		if err != nil {
+			return fmt.Errorf("read the directory file: %w", err)
+		}
+		defer f.Close()
+		file = f
 	}
 	lg := consoleLang()
 	st, err := openStore(ctx, cfg, stderr)
@@ -107,7 +106,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer st.Close()
 	svc := app.New(st, events.NewLocal(), slog.New(slog.NewTextHandler(stderr, nil)))
 	bar := &progressBar{w: stderr, label: "import"}
-	rep, err := svc.ImportDirectoryFromConsole(ctx, data, app.ImportOptions{DeactivateMissing: *deactivate, DryRun: *dryRun, Progress: bar.update})
+	rep, err := svc.ImportDirectoryFromConsole(ctx, file, app.ImportOptions{DeactivateMissing: *deactivate, DryRun: *dryRun, Progress: bar.update})
 	bar.finish()
 	if err != nil {
 		if e := relais.AsError(err); e.Code != relais.EINTERNAL {

@@ -34,7 +34,7 @@ var Version = "0.1.0-dev"
 const usage = `Relais — enterprise social spaces where every role works inside a clear field of action.
 
 Usage:
-  relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL]
+  relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL] [--public-url URL]
                  [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
@@ -106,6 +106,10 @@ type Config struct {
 	// OIDC is the sign-in through the company's OpenID Connect provider
 	// (no issuer: none).
 	OIDC app.OIDCConfig
+	// PublicURL is the address people reach Relais at
+	// (https://relais.example.com): the company sign-in's callback and the
+	// links Relais gives are made of it, never of a request's Host.
+	PublicURL string
 }
 
 // defaultConfig returns the defaults.
@@ -132,9 +136,19 @@ func (c *Config) Validate() error {
 	if c.Demo && c.DemoPassword == "" {
 		return errors.New("--demo-password must not be empty")
 	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url %q: expected the address people reach Relais at, as in https://relais.example.com", c.PublicURL)
+		}
+		c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	}
 	if c.OIDC != (app.OIDCConfig{}) {
 		if err := c.OIDC.Validate(); err != nil {
 			return fmt.Errorf("--oidc-*: %v", err)
+		}
+		if c.OIDC.RedirectURL == "" && c.PublicURL == "" {
+			return errors.New("--oidc-issuer needs --public-url (or --oidc-redirect-url): the sign-in's callback address comes from the configuration, never from a request")
 		}
 	}
 	if c.SMTP != "" {
@@ -192,7 +206,9 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			str(&cfg.OIDC.Issuer, "oidc-issuer", "issuer URL of the company's OpenID Connect provider (RELAIS_OIDC_ISSUER)")
 			str(&cfg.OIDC.ClientID, "oidc-client-id", "client id of Relais at the provider (RELAIS_OIDC_CLIENT_ID)")
 			str(&cfg.OIDC.ClientSecret, "oidc-client-secret", "client secret of Relais at the provider; prefer the environment (RELAIS_OIDC_CLIENT_SECRET)")
-			str(&cfg.OIDC.RedirectURL, "oidc-redirect-url", "callback registered at the provider, https://host/signin/oidc/callback (default: from each request's host) (RELAIS_OIDC_REDIRECT_URL)")
+			str(&cfg.OIDC.RedirectURL, "oidc-redirect-url", "callback registered at the provider, https://host/signin/oidc/callback (default: --public-url followed by /signin/oidc/callback) (RELAIS_OIDC_REDIRECT_URL)")
+		case "public-url":
+			str(&cfg.PublicURL, "public-url", "address people reach Relais at, as in https://relais.example.com: the sign-in callback and links are made of it (RELAIS_PUBLIC_URL)")
 		}
 	}
 	return fs, envErrs
@@ -262,7 +278,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url")
 	if err != nil {
 		return err
 	}
@@ -309,7 +325,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	schedCtx, stopScheduler := context.WithCancel(ctx)
 	defer stopScheduler()
 	go svc.RunScheduler(schedCtx, time.Second)
-	opts := server.Options{Secure: cfg.SecureCookies}
+	opts := server.Options{Secure: cfg.SecureCookies, PublicURL: cfg.PublicURL}
 	if cfg.OIDC.Issuer != "" {
 		if opts.OIDC, err = app.NewOIDC(cfg.OIDC); err != nil {
 			return err // checked by Validate
