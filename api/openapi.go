@@ -138,7 +138,7 @@ var statuses = enum("published", "pending_approval", "hidden", "rejected")
 var schemas = map[string]any{
 	// Outbound webhooks (api/webhooks.go).
 	"NewWebhook": obj([]string{"url", "events"}, map[string]any{
-		"url": map[string]any{"type": "string", "format": "uri", "maxLength": 2000, "description": "absolute http or https URL, without user or password"},
+		"url": map[string]any{"type": "string", "format": "uri", "maxLength": 2000, "description": "absolute http or https URL, without user or password; an internal destination (loopback, private, link-local… address, or internal name) is refused with 422 unless the server runs with --webhooks-allow-private"},
 		"events": map[string]any{"type": "array", "minItems": 1, "items": webhookEvents,
 			"description": `the events to receive, or ["*"] for every one`}}),
 	"Webhook": obj([]string{"id", "url", "events", "active"}, map[string]any{"id": integer, "url": str,
@@ -150,7 +150,9 @@ var schemas = map[string]any{
 	"Delivery": obj([]string{"id", "webhook_id", "event", "status", "attempts"}, map[string]any{"id": integer,
 		"webhook_id": integer, "url": str, "event": str, "payload": map[string]any{"type": "string", "description": "the JSON body sent"},
 		"status": enum("pending", "delivered", "failed"), "attempts": integer, "next_attempt_at": instant,
-		"last_status": integer, "last_error": str, "created_at": instant, "delivered_at": instant}),
+		"last_status": integer, "last_error": map[string]any{"type": "string", "maxLength": 200,
+			"description": `why the last attempt failed, in a few words of Relais ("HTTP 500", "connection refused", "no answer within 10s", "destination refused: private address"); never what the receiver answered`},
+		"created_at": instant, "delivered_at": instant}),
 	"DeliveryList": obj([]string{"deliveries"}, map[string]any{"deliveries": array(ref("Delivery"))}),
 
 	// Reports and the value ledger (api/reports.go).

@@ -6,10 +6,17 @@ package api_test
 import (
 	"context"
 	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"relais"
+	"relais/app"
+	"relais/events"
 	"relais/policy"
 )
 
@@ -99,7 +106,7 @@ func TestWebhooksAPI(t *testing.T) {
 			}
 			// Every webhook gets a secret of its own.
 			var other webhookJSON
-			admin.post(t, "/api/v1/webhooks", map[string]any{"url": "http://127.0.0.1:9000/hook", "events": []string{"*"}}).
+			admin.post(t, "/api/v1/webhooks", map[string]any{"url": "http://203.0.114.9:9000/hook", "events": []string{"*"}}).
 				wantStatus(t, 201).decode(t, &other)
 			if other.Secret == nil || *other.Secret == *created.Secret || strings.Join(other.Events, ",") != "*" {
 				t.Errorf("second webhook %+v", other)
@@ -138,6 +145,25 @@ func TestWebhooksAPI(t *testing.T) {
 			admin.get(t, "/api/v1/webhooks/deliveries?limit=101").wantError(t, 400, "")
 			admin.get(t, "/api/v1/webhooks/deliveries?webhook=1").wantError(t, 400, "")
 			admin.post(t, "/api/v1/webhooks/999999/disable", nil).wantError(t, 404, "")
+		})
+
+		t.Run("internal destinations are refused", func(t *testing.T) {
+			for _, u := range []string{"http://127.0.0.1:9000/hook", "http://localhost/hook", "http://[::ffff:127.0.0.1]/",
+				"http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/", "http://0/", "http://2130706433/", "http://jira/"} {
+				r := admin.post(t, "/api/v1/webhooks", map[string]any{"url": u, "events": []string{"*"}})
+				if err := r.wantError(t, 422, ""); err.Error != nil && (err.Error.Field != "url" || !strings.Contains(err.Error.Message, "--webhooks-allow-private")) {
+					t.Errorf("%s: %s; want a 422 on url saying how to allow it", u, r)
+				}
+			}
+			r := admin.in("fr").post(t, "/api/v1/webhooks", map[string]any{"url": "http://169.254.169.254/", "events": []string{"*"}})
+			if err := r.wantError(t, 422, ""); err.Error != nil && !strings.Contains(err.Error.Message, "est une adresse lien-local") {
+				t.Errorf("in French: %s", r)
+			}
+			var list struct{ Webhooks []webhookJSON }
+			admin.get(t, "/api/v1/webhooks").wantStatus(t, 200).decode(t, &list)
+			if len(list.Webhooks) != 2 {
+				t.Errorf("%d webhooks after the refusals; want the 2 created before", len(list.Webhooks))
+			}
 		})
 
 		t.Run("turn off and on", func(t *testing.T) {
@@ -189,5 +215,56 @@ func TestWebhooksAPI(t *testing.T) {
 				t.Errorf("the delivery of a webhook turned off: %+v, %v; want failed", ds, err)
 			}
 		})
+	})
+}
+
+// TestWebhookLogHidesAnswer: a receiver's answer, here a secret, is never
+// kept nor shown by the delivery log: its status and a few words of Relais
+// are.
+func TestWebhookLogHidesAnswer(t *testing.T) {
+	const secret = "SECRET-7f3a-database-password"
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"error":"`+secret+`"}`)
+		}))
+		t.Cleanup(receiver.Close)
+		// The receiver listens on loopback: a service that allows it
+		// creates the webhook and delivers; the API reads the log.
+		svc := app.New(e.st, events.NewLocal(), slog.New(slog.DiscardHandler))
+		svc.WebhooksAllowPrivate = true
+		admin, err := e.st.UserByLogin(ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CreateWebhook(ctx, admin, receiver.URL+"/hook", []string{"signal.raised"}); err != nil {
+			t.Fatal(err)
+		}
+		g := &relais.Signal{SpaceID: e.spaces[innovation], PostID: e.posts[titleInnovationInvoice], RaisedBy: e.users["samir"],
+			OwnerID: e.users["victor"], Summary: "Export des factures"}
+		if err := e.st.CreateSignal(ctx, g, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := svc.DeliverWebhooks(ctx, time.Now()); err != nil || n != 1 {
+			t.Fatalf("DeliverWebhooks: %d, %v; want 1", n, err)
+		}
+		r := e.as(t, "admin").get(t, "/api/v1/webhooks/deliveries").wantStatus(t, 200)
+		wantSchema(t, e, r, "/api/v1/webhooks/deliveries", "get", "200")
+		if strings.Contains(string(r.Body), "SECRET") {
+			t.Errorf("the delivery log shows the receiver's answer: %s", r.Body)
+		}
+		var log struct {
+			Deliveries []struct {
+				Status     string `json:"status"`
+				LastStatus int    `json:"last_status"`
+				LastError  string `json:"last_error"`
+			}
+		}
+		r.decode(t, &log)
+		if len(log.Deliveries) != 1 || log.Deliveries[0].LastStatus != 500 || log.Deliveries[0].LastError != "HTTP 500" ||
+			log.Deliveries[0].Status != "pending" {
+			t.Errorf("the log %+v; want one pending delivery, last status 500, last error \"HTTP 500\"", log.Deliveries)
+		}
 	})
 }

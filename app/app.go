@@ -6,6 +6,8 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -28,6 +30,17 @@ type Service struct {
 	// WebhookTimeout bounds one webhook request, from dialing to the end
 	// of the answer (0: DefaultWebhookTimeout).
 	WebhookTimeout time.Duration
+	// WebhooksAllowPrivate lets webhooks go to internal destinations
+	// (loopback, private and link-local addresses, names of the internal
+	// network): off, they are refused when a webhook is created and again
+	// when each connection is made (see destinations.go).
+	WebhooksAllowPrivate bool
+
+	webhookOnce sync.Once
+	webhookHTTP *http.Client
+	// lookupHost, when set, resolves the names of webhook receivers in
+	// place of the system's resolver (tests).
+	lookupHost func(ctx context.Context, host string) ([]netip.Addr, error)
 
 	wakeOnce sync.Once
 	wakeCh   chan struct{}

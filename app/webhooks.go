@@ -6,6 +6,8 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -78,12 +81,13 @@ func manageWebhooks(u *relais.User) error {
 
 // CreateWebhook adds an outbound webhook (administrators): an absolute
 // http(s) URL and the events it receives (a subset of store.WebhookEvents,
-// or ["*"] for all). Its signing secret is returned once.
+// or ["*"] for all). A URL naming an internal destination is refused
+// unless WebhooksAllowPrivate. Its signing secret is returned once.
 func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL string, kinds []string) (*NewWebhook, error) {
 	if err := manageWebhooks(u); err != nil {
 		return nil, err
 	}
-	target, err := validateWebhookURL(rawURL)
+	target, err := validateWebhookURL(rawURL, s.WebhooksAllowPrivate)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +107,7 @@ func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL stri
 	return &NewWebhook{Webhook: h, Secret: h.Secret}, nil
 }
 
-func validateWebhookURL(raw string) (string, error) {
+func validateWebhookURL(raw string, allowPrivate bool) (string, error) {
 	raw = strings.TrimSpace(raw)
 	bad := func(en, fr string) error {
 		return &relais.Error{Code: relais.EINVALID, Field: "url", Message: en, MessageFR: fr}
@@ -131,6 +135,11 @@ func validateWebhookURL(raw string) (string, error) {
 		// audit trail: a password has no place there.
 		return "", bad("The URL must not hold a user or password: the receiver checks the signature instead.",
 			"L'URL ne doit contenir ni utilisateur ni mot de passe : le destinataire vérifie la signature.")
+	}
+	if !allowPrivate {
+		if err := checkDestination(u.Hostname()); err != nil {
+			return "", err
+		}
 	}
 	return raw, nil
 }
@@ -249,13 +258,24 @@ func nextAttempt(now time.Time, attempts int) time.Time {
 	return now.Add(retryDelay(attempts))
 }
 
-// webhookClient sends webhooks: it follows no redirect (a signed request
-// goes where it was configured to, and a 3xx is a failure to retry).
-var webhookClient = &http.Client{
-	Transport: http.DefaultTransport.(*http.Transport).Clone(),
-	CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	},
+// webhookClient returns the client that sends the service's webhooks. It
+// follows no redirect (a signed request goes where it was configured to,
+// and a 3xx is a failure to retry), goes through no proxy (the address
+// checked is the receiver's), and checks each address it connects to
+// unless WebhooksAllowPrivate.
+func (s *Service) webhookClient() *http.Client {
+	s.webhookOnce.Do(func() {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.Proxy = nil
+		tr.DialContext = webhookDialer(func() bool { return s.WebhooksAllowPrivate }, s.lookupHost)
+		s.webhookHTTP = &http.Client{
+			Transport: tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		}
+	})
+	return s.webhookHTTP
 }
 
 // DeliverWebhooks sends the deliveries due at now and records each
@@ -296,7 +316,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context, now time.Time) (int, erro
 
 // deliver sends one delivery and records the outcome.
 func (s *Service) deliver(ctx context.Context, d *store.Delivery, now time.Time, timeout time.Duration) error {
-	status, errText := postWebhook(ctx, d, timeout)
+	status, reason := postWebhook(ctx, s.webhookClient(), d, timeout)
 	if ctx.Err() != nil {
 		// Stopping: not the receiver's fault. The lease runs out and the
 		// delivery is tried again, by this node or another.
@@ -308,20 +328,39 @@ func (s *Service) deliver(ctx context.Context, d *store.Delivery, now time.Time,
 	next := nextAttempt(now, d.Attempts)
 	if next.IsZero() {
 		s.Log.Warn("webhook: delivery given up", "delivery", d.ID, "webhook", d.WebhookID, "event", d.Event,
-			"attempts", d.Attempts+1, "status", status, "err", errText)
+			"attempts", d.Attempts+1, "status", status, "reason", reason)
 	}
-	return s.Store.RecordDelivery(ctx, d.ID, false, status, errText, next)
+	return s.Store.RecordDelivery(ctx, d.ID, false, status, reason, next)
 }
 
+// Reasons a delivery failed, as the delivery log keeps them: short words
+// of ours, never the receiver's (neither its answer's body nor the text of
+// an error it provoked). An answer is "HTTP " and its status; a refused
+// destination is "destination refused: " and one of DestinationClasses; no
+// answer in time is "no answer within " and the timeout.
+const (
+	ReasonConnectionRefused = "connection refused"
+	ReasonConnectionReset   = "connection reset"
+	ReasonHostNotFound      = "host not found"
+	ReasonNameResolution    = "name resolution failed"
+	ReasonUnreachable       = "host unreachable"
+	ReasonCertificate       = "TLS certificate not trusted"
+	ReasonTLS               = "TLS handshake failed"
+	ReasonConnection        = "connection failed"
+	ReasonInvalidAnswer     = "invalid HTTP answer"
+	ReasonInvalidURL        = "invalid URL"
+	ReasonRedirect          = "redirect not followed"
+)
+
 // postWebhook POSTs a delivery's payload, signed, and returns the answer's
-// status (0 when there is none) and, unless it is a 2xx, what went wrong.
-func postWebhook(ctx context.Context, d *store.Delivery, timeout time.Duration) (int, string) {
+// status (0 when there is none) and, unless it is a 2xx, a short reason.
+func postWebhook(ctx context.Context, client *http.Client, d *store.Delivery, timeout time.Duration) (int, string) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	body := []byte(d.Payload)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
 	if err != nil {
-		return 0, "bad URL: " + err.Error()
+		return 0, ReasonInvalidURL
 	}
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json")
@@ -330,41 +369,63 @@ func postWebhook(ctx context.Context, d *store.Delivery, timeout time.Duration) 
 	req.Header.Set(HeaderDeliveryID, strconv.FormatInt(d.ID, 10))
 	req.Header.Set(HeaderTimestamp, ts)
 	req.Header.Set(HeaderSignature, Sign(d.Secret, ts, body))
-	resp, err := webhookClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		return 0, requestError(err, ctx, timeout)
+		return 0, failureReason(err, ctx, timeout)
 	}
 	defer resp.Body.Close()
-	// Read (a bounded part of) the answer, so that the connection can be
-	// reused, and keep its start as the error of a failure.
-	head, err := io.ReadAll(io.LimitReader(resp.Body, 512))
-	if err == nil {
-		_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	// Drain (a bounded part of) the answer, so that the connection can be
+	// reused; what it says is not kept.
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return resp.StatusCode, ""
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return resp.StatusCode, "HTTP " + strconv.Itoa(resp.StatusCode) + ": " + ReasonRedirect
 	}
-	msg := "HTTP " + strconv.Itoa(resp.StatusCode)
-	if text := strings.TrimSpace(cleanText(string(head), 300)); text != "" {
-		msg += ": " + text
-	}
-	if err != nil && ctx.Err() != nil {
-		msg += " (the answer timed out after " + timeout.String() + ")"
-	}
-	return resp.StatusCode, msg
+	return resp.StatusCode, "HTTP " + strconv.Itoa(resp.StatusCode)
 }
 
-// requestError says in words why a request got no answer.
-func requestError(err error, ctx context.Context, timeout time.Duration) string {
-	var ne net.Error
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+// failureReason says in a few words of ours why a request got no answer.
+func failureReason(err error, ctx context.Context, timeout time.Duration) string {
+	var (
+		refused *destinationRefused
+		ne      net.Error
+		dns     *net.DNSError
+		op      *net.OpError
+		certErr *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		header  tls.RecordHeaderError
+		alert   tls.AlertError
+	)
+	switch {
+	case errors.As(err, &refused):
+		return refused.Error()
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
 		return "no answer within " + timeout.String()
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return ReasonHostNotFound
+		}
+		return ReasonNameResolution
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return ReasonConnectionRefused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return ReasonConnectionReset
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return ReasonUnreachable
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &host), errors.As(err, &invalid):
+		return ReasonCertificate
+	case errors.As(err, &header), errors.As(err, &alert):
+		return ReasonTLS
+	case errors.As(err, &op) && op.Op == "dial":
+		return ReasonConnection
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return cleanText(err.Error(), 300)
+	// Connected, but what came back was no HTTP answer (Go's error would
+	// quote it).
+	return ReasonInvalidAnswer
 }
 
 // cleanText makes text safe to store (valid UTF-8, no NUL, no control

@@ -4,7 +4,8 @@ package app_test
 // once, signed; failures are retried with backoff and given up after
 // MaxOutboxAttempts; a receiver that hangs is cut off and holds no other;
 // a webhook turned off receives nothing. Time moves by the now given to
-// DeliverWebhooks, never by sleeping.
+// DeliverWebhooks, never by sleeping. The service of these tests allows
+// internal destinations (destinations_test.go checks the refusal).
 
 import (
 	"context"
@@ -52,6 +53,8 @@ func newHookEnv(t *testing.T, engine string) *hookEnv {
 		t.Fatal(err)
 	}
 	e := &hookEnv{ctx: ctx, st: st, svc: app.New(st, events.NewLocal(), slog.New(slog.DiscardHandler))}
+	// The receivers of these tests listen on loopback.
+	e.svc.WebhooksAllowPrivate = true
 	user := func(login string) *relais.User {
 		t.Helper()
 		u, err := st.UserByLogin(ctx, login)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"relais"
 )
@@ -25,6 +26,9 @@ type Webhook struct {
 var WebhookEvents = []string{"signal.raised", "signal.decided", "escalation.raised", "escalation.resolved"}
 
 // Delivery is one attempt series of sending one event to one webhook.
+// LastError is why the last attempt failed, in a few words of Relais
+// ("HTTP 500", "connection refused", "destination refused: private
+// address"): never what the receiver answered.
 type Delivery struct {
 	ID            int64      `json:"id"`
 	WebhookID     int64      `json:"webhook_id"`
@@ -139,8 +143,8 @@ func (s *Store) SetWebhookActive(ctx context.Context, id, actorID int64, active 
 			return notFound("Webhook")
 		}
 		if !active {
-			if _, err := t.exec(`UPDATE webhook_deliveries SET status = 'failed', last_error = 'webhook turned off'
-				WHERE webhook_id = ? AND status = 'pending'`, id); err != nil {
+			if _, err := t.exec(`UPDATE webhook_deliveries SET status = 'failed', last_error = ?
+				WHERE webhook_id = ? AND status = 'pending'`, ReasonTurnedOff, id); err != nil {
 				return err
 			}
 		}
@@ -240,9 +244,26 @@ func (s *Store) ClaimDueDeliveries(ctx context.Context, now time.Time, lease tim
 	return out, err
 }
 
+// ReasonTurnedOff is the reason of the deliveries given up when their
+// webhook is turned off.
+const ReasonTurnedOff = "webhook turned off"
+
+// MaxDeliveryReason is the longest reason of a failed attempt kept, in
+// bytes.
+const MaxDeliveryReason = 200
+
 // RecordDelivery records the outcome of an attempt: delivered, retried at
-// next, or given up (failed) when next is zero.
-func (s *Store) RecordDelivery(ctx context.Context, id int64, delivered bool, status int, errText string, next time.Time) error {
+// next, or given up (failed) when next is zero. reason says why it failed,
+// cut to MaxDeliveryReason bytes.
+func (s *Store) RecordDelivery(ctx context.Context, id int64, delivered bool, status int, reason string, next time.Time) error {
+	errText := strings.ToValidUTF8(reason, "")
+	if len(errText) > MaxDeliveryReason {
+		cut := MaxDeliveryReason
+		for cut > 0 && !utf8.RuneStart(errText[cut]) {
+			cut--
+		}
+		errText = errText[:cut]
+	}
 	return s.write(ctx, func(t *tx) error {
 		now := millis(time.Now())
 		var err error

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"relais"
 	"relais/app"
@@ -83,6 +84,40 @@ func (p *Page) DeliveryStatus(status string) string {
 		return p.T("webhooks.delivery." + status)
 	}
 	return status
+}
+
+// deliveryReasons are the catalog keys of the reasons a delivery failed
+// that take no value (app.Reason…, store.ReasonTurnedOff).
+var deliveryReasons = map[string]string{
+	app.ReasonConnectionRefused: "webhooks.reason.connection_refused",
+	app.ReasonConnectionReset:   "webhooks.reason.connection_reset",
+	app.ReasonHostNotFound:      "webhooks.reason.host_not_found",
+	app.ReasonNameResolution:    "webhooks.reason.name_resolution",
+	app.ReasonUnreachable:       "webhooks.reason.unreachable",
+	app.ReasonCertificate:       "webhooks.reason.certificate",
+	app.ReasonTLS:               "webhooks.reason.tls",
+	app.ReasonConnection:        "webhooks.reason.connection",
+	app.ReasonInvalidAnswer:     "webhooks.reason.invalid_answer",
+	app.ReasonInvalidURL:        "webhooks.reason.invalid_url",
+	store.ReasonTurnedOff:       "webhooks.reason.turned_off",
+}
+
+// DeliveryReason says in the page's language why a delivery's last
+// attempt failed: the log keeps a few words of Relais (store.Delivery).
+func (p *Page) DeliveryReason(reason string) string {
+	if key, ok := deliveryReasons[reason]; ok {
+		return p.T(key)
+	}
+	if status, ok := strings.CutSuffix(reason, ": "+app.ReasonRedirect); ok {
+		return p.Tf("webhooks.reason.redirect", status)
+	}
+	if d, ok := strings.CutPrefix(reason, "no answer within "); ok {
+		return p.Tf("webhooks.reason.timeout", d)
+	}
+	if class, ok := strings.CutPrefix(reason, "destination refused: "); ok && slices.Contains(app.DestinationClasses, class) {
+		return p.Tf("webhooks.reason.destination", p.T("webhooks.refused."+strings.ReplaceAll(class, " ", "_")))
+	}
+	return reason // "HTTP 500" in every language
 }
 
 func (s *Server) loadWebhooks(r *http.Request, v *visit) (*webhooksPage, error) {

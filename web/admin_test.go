@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 
 	"relais/app"
 	"relais/policy"
+	"relais/web"
 )
 
 var secretShown = regexp.MustCompile(`<code>([0-9a-f]{64})</code>`)
@@ -72,4 +76,81 @@ func TestWebhooksAdmin(t *testing.T) {
 		res = claire.postForm(res, "/admin/webhooks", url.Values{"url": {"https://evil.example/"}, "events": {"*"}})
 		mustStatus(t, res, http.StatusForbidden)
 	})
+}
+
+// TestWebhooksPageHidesAnswer: the delivery log of the page shows a failed
+// attempt's status and a few words of Relais, in the reader's language,
+// never what the receiver answered; a URL on an internal address is
+// refused on the form, saying why.
+func TestWebhooksPageHidesAnswer(t *testing.T) {
+	const secret = "SECRET-5be1-internal-token"
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadGateway)
+			io.WriteString(w, "<h1>"+secret+"</h1>")
+		}))
+		t.Cleanup(receiver.Close)
+		// The server of the pages refuses internal destinations.
+		admin := e.browser(t, "en")
+		admin.signIn("admin")
+		wp := admin.get("/admin/webhooks")
+		res := admin.postForm(wp, "/admin/webhooks", url.Values{"url": {receiver.URL + "/hook"}, "events": {"signal.raised"}})
+		mustStatus(t, res, http.StatusUnprocessableEntity)
+		mustContain(t, res, `id="webhook-error"`, "is a loopback address", "--webhooks-allow-private", `aria-invalid="true"`)
+
+		// A service that allows them delivers to the receiver on loopback.
+		svc := e.services()
+		svc.WebhooksAllowPrivate = true
+		if _, err := svc.CreateWebhook(ctx, e.user("admin"), receiver.URL+"/hook", []string{"signal.raised"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.RaiseSignal(ctx, e.user("samir"),
+			app.NewSignal{PostID: e.postID(innovation, paulsInnovationThread), OwnerLogin: "victor", Summary: "À livrer."}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := svc.DeliverWebhooks(ctx, time.Now()); err != nil || n != 1 {
+			t.Fatalf("DeliverWebhooks: %d, %v; want 1", n, err)
+		}
+		wp = admin.get("/admin/webhooks")
+		mustContain(t, wp, "<dt>Last HTTP status</dt><dd>502</dd>", "<dt>Last error</dt><dd>HTTP 502</dd>")
+		mustNotContain(t, wp, "SECRET")
+
+		// Given up when turned off, said in French to a French reader.
+		hs, err := svc.Webhooks(ctx, e.user("admin"))
+		if err != nil || len(hs) != 1 {
+			t.Fatalf("webhooks: %v, %v", hs, err)
+		}
+		if _, err := svc.SetWebhookActive(ctx, e.user("admin"), hs[0].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		fr := e.browser(t, "fr")
+		fr.signIn("admin")
+		wp = fr.get("/admin/webhooks")
+		mustContain(t, wp, "<dt>Dernière erreur</dt><dd>webhook désactivé</dd>")
+		mustNotContain(t, wp, "SECRET")
+	})
+}
+
+// TestDeliveryReasonTranslated: each reason the service gives reads in
+// French on a French page, the statuses as they are.
+func TestDeliveryReasonTranslated(t *testing.T) {
+	fr, en := &web.Page{Lang: "fr"}, &web.Page{Lang: "en"}
+	for _, tc := range []struct{ reason, fr string }{
+		{"HTTP 500", "HTTP 500"},
+		{"HTTP 307: " + app.ReasonRedirect, "HTTP 307 : redirection non suivie"},
+		{"no answer within 10s", "pas de réponse en 10s"},
+		{app.ReasonConnectionRefused, "connexion refusée"},
+		{app.ReasonInvalidAnswer, "réponse HTTP invalide"},
+		{"destination refused: loopback address", "destination refusée : adresse de boucle locale"},
+		{"destination refused: link-local address", "destination refusée : adresse lien-local"},
+		{"destination refused: something else", "destination refused: something else"},
+	} {
+		if got := fr.DeliveryReason(tc.reason); got != tc.fr {
+			t.Errorf("fr %q: %q; want %q", tc.reason, got, tc.fr)
+		}
+		if got := en.DeliveryReason(tc.reason); got != tc.reason {
+			t.Errorf("en %q: %q; want it as it is", tc.reason, got)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"relais"
+	"relais/app"
 	"relais/store"
 )
 
@@ -28,6 +29,12 @@ func TestSignalKeysComplete(t *testing.T) {
 	}
 	for _, st := range []string{"pending", "delivered", "failed"} {
 		keys = append(keys, "webhooks.delivery."+st)
+	}
+	for _, c := range app.DestinationClasses {
+		keys = append(keys, "webhooks.refused."+strings.ReplaceAll(c, " ", "_"))
+	}
+	for _, k := range deliveryReasons {
+		keys = append(keys, k)
 	}
 	keys = append(keys, "reports.declarations.one", "reports.declarations.other")
 	for _, lang := range []string{"fr", "en"} {

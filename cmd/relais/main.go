@@ -35,6 +35,7 @@ const usage = `Relais — enterprise social spaces where every role works inside
 
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL] [--public-url URL]
+                 [--webhooks-allow-private]
                  [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
@@ -42,12 +43,15 @@ Usage:
   relais version
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
-RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP); a flag on the command line wins.
+RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP,
+RELAIS_WEBHOOKS_ALLOW_PRIVATE); a flag on the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
 --smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
 --oidc-issuer offers "Sign in with your company account" through that OpenID Connect provider
 (RELAIS_OIDC_ISSUER, RELAIS_OIDC_CLIENT_ID, RELAIS_OIDC_CLIENT_SECRET, RELAIS_OIDC_REDIRECT_URL);
 register https://YOUR-HOST/signin/oidc/callback as its redirect URL.
+--webhooks-allow-private lets webhooks go to loopback, private, link-local and other internal
+addresses, refused otherwise (when a webhook is created and again when it connects).
 Run "relais COMMAND --help" for the flags of a command.
 `
 
@@ -110,6 +114,8 @@ type Config struct {
 	// (https://relais.example.com): the company sign-in's callback and the
 	// links Relais gives are made of it, never of a request's Host.
 	PublicURL string
+	// WebhooksAllowPrivate lets webhooks go to internal destinations.
+	WebhooksAllowPrivate bool
 }
 
 // defaultConfig returns the defaults.
@@ -209,6 +215,8 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			str(&cfg.OIDC.RedirectURL, "oidc-redirect-url", "callback registered at the provider, https://host/signin/oidc/callback (default: --public-url followed by /signin/oidc/callback) (RELAIS_OIDC_REDIRECT_URL)")
 		case "public-url":
 			str(&cfg.PublicURL, "public-url", "address people reach Relais at, as in https://relais.example.com: the sign-in callback and links are made of it (RELAIS_PUBLIC_URL)")
+		case "webhooks":
+			boolean(&cfg.WebhooksAllowPrivate, "webhooks-allow-private", "let webhooks go to loopback, private, link-local and other internal addresses (RELAIS_WEBHOOKS_ALLOW_PRIVATE)")
 		}
 	}
 	return fs, envErrs
@@ -278,7 +286,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks")
 	if err != nil {
 		return err
 	}
@@ -315,6 +323,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	svc := app.New(st, events.NewLocal(), log)
+	svc.WebhooksAllowPrivate = cfg.WebhooksAllowPrivate
 	if cfg.SMTP != "" {
 		if svc.Mailer, err = app.ParseSMTP(cfg.SMTP); err != nil {
 			return err // checked by Validate

@@ -40,7 +40,8 @@ func (s *syncBuffer) String() string {
 }
 
 // envNames are the environment variables the commands read.
-var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES", "RELAIS_SMTP"}
+var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES", "RELAIS_SMTP",
+	"RELAIS_WEBHOOKS_ALLOW_PRIVATE"}
 
 // clearEnv unsets the RELAIS_* variables for the test, so that the
 // environment of whoever runs the tests does not change their outcome.
@@ -122,6 +123,8 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "env RELAIS_ADDR", env: map[string]string{"RELAIS_ADDR": "bad"}, args: []string{"serve"}, code: 2, stderr: "--addr", stdoutNone: true},
 		{name: "env RELAIS_DEMO", env: map[string]string{"RELAIS_DEMO": "maybe"}, args: []string{"serve"}, code: 2, stderr: "RELAIS_DEMO", stdoutNone: true},
 		{name: "env RELAIS_SECURE_COOKIES", env: map[string]string{"RELAIS_SECURE_COOKIES": "oui"}, args: []string{"serve"}, code: 2, stderr: "RELAIS_SECURE_COOKIES", stdoutNone: true},
+		{name: "env RELAIS_WEBHOOKS_ALLOW_PRIVATE", env: map[string]string{"RELAIS_WEBHOOKS_ALLOW_PRIVATE": "oui"}, args: []string{"serve"}, code: 2, stderr: "RELAIS_WEBHOOKS_ALLOW_PRIVATE", stdoutNone: true},
+		{name: "migrate knows no --webhooks-allow-private", args: []string{"migrate", "--webhooks-allow-private"}, code: 2, stderr: "-webhooks-allow-private", stdoutNone: true},
 		{name: "env RELAIS_DEMO_PASSWORD empty", env: map[string]string{"RELAIS_DEMO": "1", "RELAIS_DEMO_PASSWORD": ""}, args: []string{"serve"}, code: 2, stderr: "--demo-password", stdoutNone: true},
 		// A flag on the command line wins over the environment: here the
 		// flag is bad and the environment good.
@@ -466,6 +469,46 @@ func testServe(t *testing.T, db string) {
 	if err != nil || len(us) != len(demo.Accounts) {
 		t.Errorf("after two serve --demo: %d accounts (%v); want %d", len(us), err, len(demo.Accounts))
 	}
+}
+
+// TestServeWebhooksAllowPrivate: serve refuses a webhook on loopback
+// unless --webhooks-allow-private (or RELAIS_WEBHOOKS_ALLOW_PRIVATE) is
+// given.
+func TestServeWebhooksAllowPrivate(t *testing.T) {
+	clearEnv(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "relais.db")
+	create := func(s *serveRun) int {
+		t.Helper()
+		code, token := s.token(t, "admin", "pw")
+		if code != http.StatusCreated {
+			t.Fatalf("POST /api/v1/tokens admin: %d", code)
+		}
+		req, _ := http.NewRequest("POST", s.url+"/api/v1/webhooks", strings.NewReader(`{"url":"http://127.0.0.1:9/hook","events":["*"]}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	s := startServe(t, "--addr", "127.0.0.1:0", "--db", db, "--demo", "--demo-password", "pw")
+	if code := create(s); code != http.StatusUnprocessableEntity {
+		t.Errorf("a webhook on loopback by default: %d; want 422", code)
+	}
+	s.stop(t)
+	s = startServe(t, "--addr", "127.0.0.1:0", "--db", db, "--webhooks-allow-private")
+	if code := create(s); code != http.StatusCreated {
+		t.Errorf("a webhook on loopback with --webhooks-allow-private: %d; want 201", code)
+	}
+	s.stop(t)
+	t.Setenv("RELAIS_WEBHOOKS_ALLOW_PRIVATE", "true")
+	s = startServe(t, "--addr", "127.0.0.1:0", "--db", db)
+	if code := create(s); code != http.StatusCreated {
+		t.Errorf("a webhook on loopback with RELAIS_WEBHOOKS_ALLOW_PRIVATE=true: %d; want 201", code)
+	}
+	s.stop(t)
 }
 
 // TestServeKeptOrganizationPassword: when serve --demo keeps an
