@@ -172,15 +172,17 @@ func (s *Store) ApplyDirectory(ctx context.Context, plan *DirectoryPlan, progres
 				return err
 			}
 			if pc.ID == 0 {
-				key, skeleton, err := checkLogin(t, 0, r.Login, "login")
-				if err != nil {
-					return err
-				}
+				// The plan refused logins taken in another case and
+				// look-alikes (app.PlanImport): no query per line here; the
+				// unique key still refuses a login taken meanwhile.
 				id, err := t.insert(`INSERT INTO users (login, login_key, login_skeleton, name, email, employment, unit_id, site, job_family,
 					password_hash, active, co_pilot, created_at, directory_source, updated_at)
 					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', TRUE, FALSE, ?, ?, ?)`,
-					r.Login, key, skeleton, r.Name, r.Email, string(r.Employment), nullID(unitID), r.Site, r.JobFamily, now, SourceCSV, now)
-				if err != nil {
+					r.Login, relais.LoginKey(r.Login), relais.LoginSkeleton(r.Login), r.Name, r.Email, string(r.Employment), nullID(unitID),
+					r.Site, r.JobFamily, now, SourceCSV, now)
+				if relais.ErrorCode(err) == relais.ECONFLICT {
+					return relais.LoginTaken(r.Login, "login")
+				} else if err != nil {
 					return err
 				}
 				ids[r.Login] = id
