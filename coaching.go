@@ -123,13 +123,14 @@ var mentionPattern = regexp.MustCompile(`(^|[^\pL\pN_.@])@([\pL\pN][\pL\pN._-]{0
 // MaxMentions bounds the people one text notifies.
 const MaxMentions = 20
 
-// Mentions returns the logins a text mentions as @login, lowercased, each
-// once, in order, at most MaxMentions.
+// Mentions returns the logins a text mentions as @login, as their keys
+// (LoginKey: @Paul and @ｐａｕｌ are @paul), each once, in order, at most
+// MaxMentions.
 func Mentions(text string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, m := range mentionPattern.FindAllStringSubmatch(text, -1) {
-		login := strings.ToLower(m[2])
+		login := LoginKey(m[2])
 		if !seen[login] {
 			seen[login] = true
 			out = append(out, login)

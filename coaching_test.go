@@ -21,6 +21,8 @@ func TestMentions(t *testing.T) {
 		{"@@nadia", nil},
 		{"@jean-pierre.dupont! @_bad @a_b", []string{"jean-pierre.dupont", "a_b"}},
 		{"@léa", []string{"léa"}},
+		{"@PAUL, @ｐａｕｌ et @Paul", []string{"paul"}},
+		{"@ＬＥＡ", []string{"lea"}},
 		{"@ seul", nil},
 	} {
 		if got := relais.Mentions(tc.text); !slices.Equal(got, tc.want) {

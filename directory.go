@@ -120,7 +120,8 @@ const (
 	RefuseSyntax           = "syntax"            // a CSV syntax error (a stray quote)
 	RefuseEncoding         = "encoding"          // not UTF-8
 	RefuseInvalid          = "invalid"           // a field fails validation
-	RefuseDuplicateLogin   = "duplicate_login"   // the login is on several lines
+	RefuseDuplicateLogin   = "duplicate_login"   // the login is on several lines (in any case)
+	RefuseLookalikeLogin   = "lookalike_login"   // a new login looks like another (pauI beside paul)
 	RefuseDuplicateManager = "duplicate_manager" // several lines lead the same team
 	RefuseDuplicateEmail   = "duplicate_email"   // the address belongs to someone else
 	RefuseNoManager        = "no_manager"        // the team has no manager, in the file or the directory
@@ -392,9 +393,14 @@ const (
 	AuditUserProvisioned = "user.provisioned"
 	AuditUserUpdated     = "user.updated"
 	AuditUserDeactivated = "user.deactivated"
-	AuditTeamProvisioned = "team.provisioned"
-	AuditTeamUpdated     = "team.updated"
-	AuditTeamDeleted     = "team.deleted"
+	// AuditUserLoginConflict records, when logins became unique without
+	// regard to case, an account whose login an older one held in another
+	// case (it can no longer be found by login), or that looks like an
+	// older one's.
+	AuditUserLoginConflict = "user.login_conflict"
+	AuditTeamProvisioned   = "team.provisioned"
+	AuditTeamUpdated       = "team.updated"
+	AuditTeamDeleted       = "team.deleted"
 )
 
 // TeamSpace returns the closed space of a team: its manager owns it and

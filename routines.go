@@ -582,9 +582,10 @@ type RoutineAnswer struct {
 }
 
 // ValidateAnswer checks an answer against a routine's fields and returns
-// its trimmed values, empty ones left out. member reports whether a login
-// belongs to a member of the space (for person fields).
-func ValidateAnswer(fields []RoutineField, in map[string]string, member func(login string) bool) (map[string]string, error) {
+// its trimmed values, empty ones left out. member returns the login, as
+// the directory spells it, of the member of the space a login names (in
+// any case: LoginKey), and whether there is one (for person fields).
+func ValidateAnswer(fields []RoutineField, in map[string]string, member func(login string) (string, bool)) (map[string]string, error) {
 	known := map[string]bool{}
 	for _, f := range fields {
 		known[f.Key] = true
@@ -629,10 +630,15 @@ func ValidateAnswer(fields []RoutineField, in map[string]string, member func(log
 			}
 		case FieldPerson:
 			v = strings.TrimPrefix(v, "@")
-			if member == nil || !member(v) {
+			login, ok := "", false
+			if member != nil {
+				login, ok = member(v)
+			}
+			if !ok {
 				return nil, bad(fmt.Sprintf("%q is not a member of this space.", truncate(v, 40)),
 					fmt.Sprintf("« %s » n'est pas membre de cet espace.", truncate(v, 40)))
 			}
+			v = login
 		case FieldChoice:
 			ok := false
 			for _, c := range f.Choices {

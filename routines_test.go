@@ -164,7 +164,7 @@ func TestRoutineTemplates(t *testing.T) {
 
 func TestValidateAnswer(t *testing.T) {
 	tpl, _ := relais.RoutineTemplateByCode("decision_log")
-	member := func(login string) bool { return login == "paul" }
+	member := func(login string) (string, bool) { return "paul", relais.LoginKey(login) == "paul" }
 	ok := func(in map[string]string) map[string]string {
 		t.Helper()
 		out, err := relais.ValidateAnswer(tpl.Fields, in, member)
@@ -176,6 +176,10 @@ func TestValidateAnswer(t *testing.T) {
 	got := ok(map[string]string{"decision": " Passer au ticket unique ", "owner": "@paul", "effective": "2025-12-01", "reason": ""})
 	if got["decision"] != "Passer au ticket unique" || got["owner"] != "paul" || got["effective"] != "2025-12-01" || len(got) != 3 {
 		t.Errorf("answer = %v", got)
+	}
+	// A member named in another case is that member, spelled as the directory spells them.
+	if got := ok(map[string]string{"decision": "x", "owner": "@PAUL"}); got["owner"] != "paul" {
+		t.Errorf("owner @PAUL = %q, want paul", got["owner"])
 	}
 	bad := []struct {
 		in    map[string]string

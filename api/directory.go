@@ -34,7 +34,7 @@ func init() {
 		"fields": map[string]any{"type": "array", "items": enum("name", "email", "unit", "team", "manages", "employment", "site", "job_family", "active"),
 			"description": "what a changed line changed"},
 		"reason": map[string]any{"type": "string", "enum": []string{relais.RefuseColumns, relais.RefuseSyntax, relais.RefuseEncoding, relais.RefuseInvalid,
-			relais.RefuseDuplicateLogin, relais.RefuseDuplicateManager, relais.RefuseDuplicateEmail, relais.RefuseNoManager, relais.RefuseCycle},
+			relais.RefuseDuplicateLogin, relais.RefuseLookalikeLogin, relais.RefuseDuplicateManager, relais.RefuseDuplicateEmail, relais.RefuseNoManager, relais.RefuseCycle},
 			"description": "why a line is refused"},
 		"message": map[string]any{"type": "string", "description": "the refusal in words (Accept-Language: French or English)"}})
 	schemas["ImportReport"] = obj([]string{"lines", "created", "changed", "unchanged", "refused", "teams_created", "spaces_created", "deactivated", "dry_run"},

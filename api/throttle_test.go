@@ -53,10 +53,14 @@ func TestSignInThrottle(t *testing.T) {
 
 		// While the window lasts (at least a second: these answers are fast):
 		// the right password does not help, nor does another address for
-		// the same login, nor another login from the same address.
+		// the same login (in any case), nor another login from the same
+		// address.
 		start := time.Now()
 		signIn(here, "paul", "demo").wantError(t, 429, "")
 		signIn(there, "paul", "demo").wantError(t, 429, "")
+		// The same login written otherwise is the same account.
+		signIn(there, "PAUL", "demo").wantError(t, 429, "")
+		signIn(there, "ｐａｕｌ", "demo").wantError(t, 429, "")
 		signIn(here, "samir", "demo").wantError(t, 429, "")
 		if time.Since(start) > 900*time.Millisecond {
 			t.Logf("the checks took %v: the window may have closed", time.Since(start))

@@ -24,7 +24,8 @@ func badCredentials() error {
 // account and per address (remote).
 func (s *Service) SignIn(ctx context.Context, login, password, remote string) (*relais.User, error) {
 	login = strings.TrimSpace(login)
-	keys := []string{"login:" + strings.ToLower(login), "addr:" + remote}
+	// One account, one count, however the login is written.
+	keys := []string{"login:" + relais.LoginKey(login), "addr:" + remote}
 	if wait := s.Throttle.Wait(keys...); wait > 0 {
 		secs := itoa(int(wait.Round(time.Second)/time.Second) + 1)
 		return nil, &relais.Error{Code: relais.ETOOMANY, Field: secs,

@@ -404,7 +404,7 @@ func (s *Service) visibleUser(ctx context.Context, u *relais.User, login string)
 		return nil, err
 	}
 	for _, x := range us {
-		if x.Login == login && x.Active {
+		if relais.LoginKey(x.Login) == relais.LoginKey(login) && x.Active {
 			return x, nil
 		}
 	}

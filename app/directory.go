@@ -23,6 +23,10 @@ import (
 // with a precise message. The good lines are applied even when others are
 // refused; importing the same file twice changes nothing the second time.
 //
+// Logins are compared by their key (relais.LoginKey): a line "PAUL" is
+// the line of the account "paul", whose login keeps the spelling the
+// directory holds.
+//
 // What the file says of a person replaces what the directory held: their
 // only team is the one of the team column (empty: none), and they lead
 // exactly the team of the manages column (empty: none). Someone who leaves
@@ -34,8 +38,11 @@ import (
 //   - it is not valid CSV, not UTF-8, has too few or too many fields, or a
 //     field fails validation (empty login or name, bad e-mail, employment
 //     other than internal or external);
-//   - its login is on another line too (every such line is refused: which
-//     one is right cannot be guessed);
+//   - its login is on another line too, in any case (every such line is
+//     refused: which one is right cannot be guessed);
+//   - it creates an account whose login looks like another's — an
+//     account's of the directory or another new line's (pauI, pau1 beside
+//     paul: relais.LoginSkeleton); every such new line is refused;
 //   - it leads a team another line leads too (both are refused);
 //   - its e-mail address is another person's (in the file or the directory);
 //   - its team has no manager: no line of the file leads it and the
@@ -154,11 +161,13 @@ type planner struct {
 // the plan to write and the report, line by line. It is pure: it reads and
 // writes nothing.
 func PlanImport(rows []relais.DirectoryRow, parseRefused []relais.ImportLine, state *store.DirectoryState, actorID int64, deactivateMissing bool) (*store.DirectoryPlan, *relais.ImportReport) {
+	rows = canonicalLogins(rows, state)
 	p := &planner{rows: rows, state: state, accepted: make([]bool, len(rows)), refused: map[int]relais.ImportLine{}}
 	for i := range rows {
 		p.accepted[i] = true
 	}
 	p.refuseDuplicates()
+	p.refuseLookAlikes()
 	for p.refuseNoManager() || p.refuseEmails() || p.refuseCycles() {
 	}
 
@@ -228,14 +237,14 @@ func PlanImport(rows []relais.DirectoryRow, parseRefused []relais.ImportLine, st
 	if deactivateMissing {
 		listed := map[string]bool{}
 		for _, r := range rows {
-			listed[r.Login] = true
+			listed[relais.LoginKey(r.Login)] = true
 		}
 		for _, l := range parseRefused {
-			listed[l.Login] = true
+			listed[relais.LoginKey(l.Login)] = true
 		}
 		for _, login := range sortedPeople(state) {
 			pp := state.People[login]
-			if pp.Source == store.SourceCSV && pp.Active && !listed[login] && pp.ID != actorID {
+			if pp.Source == store.SourceCSV && pp.Active && !listed[relais.LoginKey(login)] && pp.ID != actorID {
 				plan.Deactivate = append(plan.Deactivate, pp.ID)
 				report.Deactivated = append(report.Deactivated, login)
 			}
@@ -331,27 +340,54 @@ func lineList(p *planner, idx []int) string {
 	return strings.Join(out, ", ")
 }
 
-// refuseDuplicates refuses every line of a login given twice, then every
-// line leading a team another line leads too.
+// canonicalLogins returns rows with the login of each line that names an
+// account of the directory in another case spelled as the directory
+// spells it.
+func canonicalLogins(rows []relais.DirectoryRow, state *store.DirectoryState) []relais.DirectoryRow {
+	byKey := map[string]string{}
+	for login, pp := range state.People {
+		if pp.Key != "" {
+			byKey[pp.Key] = login
+		}
+	}
+	rows = slices.Clone(rows)
+	for i := range rows {
+		if login, ok := byKey[relais.LoginKey(rows[i].Login)]; ok {
+			rows[i].Login = login
+		}
+	}
+	return rows
+}
+
+// refuseDuplicates refuses every line of a login given twice (in any
+// case), then every line leading a team another line leads too.
 func (p *planner) refuseDuplicates() {
 	byLogin := map[string][]int{}
 	var order []string
 	for i, r := range p.rows {
-		if byLogin[r.Login] == nil {
-			order = append(order, r.Login)
+		key := relais.LoginKey(r.Login)
+		if byLogin[key] == nil {
+			order = append(order, key)
 		}
-		byLogin[r.Login] = append(byLogin[r.Login], i)
+		byLogin[key] = append(byLogin[key], i)
 	}
-	for _, login := range order {
-		idx := byLogin[login]
+	for _, key := range order {
+		idx := byLogin[key]
 		if len(idx) < 2 {
 			continue
 		}
 		lines := lineList(p, idx)
+		var en, fr string
+		for _, i := range idx[1:] {
+			if p.rows[i].Login != p.rows[idx[0]].Login {
+				en, fr = " (logins are compared without regard to case)", " (les identifiants sont comparés sans tenir compte des majuscules)"
+			}
+		}
 		for _, i := range idx {
+			login := p.rows[i].Login
 			p.refuse(i, relais.RefuseDuplicateLogin,
-				"The login «"+login+"» is on lines "+lines+": each of them is refused, as which one is right cannot be guessed. Keep one line per person.",
-				"L'identifiant «"+login+"» figure aux lignes "+lines+" : chacune est refusée, faute de savoir laquelle est juste. Gardez une ligne par personne.")
+				"The login «"+login+"» is on lines "+lines+en+": each of them is refused, as which one is right cannot be guessed. Keep one line per person.",
+				"L'identifiant «"+login+"» figure aux lignes "+lines+fr+" : chacune est refusée, faute de savoir laquelle est juste. Gardez une ligne par personne.")
 		}
 	}
 	byTeam := map[string][]int{}
@@ -378,6 +414,55 @@ func (p *planner) refuseDuplicates() {
 			p.refuse(i, relais.RefuseDuplicateManager,
 				"The team «"+team+"» is led by several lines: "+strings.Join(who, ", ")+". A team has one manager: each of these lines is refused.",
 				"L'équipe «"+team+"» a plusieurs managers dans le fichier : "+strings.Join(who, ", ")+". Une équipe a un seul manager : chacune de ces lignes est refusée.")
+		}
+	}
+}
+
+// refuseLookAlikes refuses the lines that would create an account whose
+// login looks like another's (relais.LoginSkeleton): an account of the
+// directory's, or another new line's (each of those is refused).
+func (p *planner) refuseLookAlikes() {
+	var known map[string]string // skeleton -> a login of the directory
+	fresh := map[string][]int{} // skeleton -> new lines
+	var order []string
+	for i, r := range p.rows {
+		if !p.accepted[i] || p.state.People[r.Login] != nil {
+			continue
+		}
+		if known == nil {
+			known = map[string]string{}
+			for _, login := range sortedPeople(p.state) {
+				pp := p.state.People[login]
+				if _, ok := known[pp.Skeleton]; !ok && pp.Skeleton != "" {
+					known[pp.Skeleton] = login
+				}
+			}
+		}
+		skl := relais.LoginSkeleton(r.Login)
+		if other, ok := known[skl]; ok {
+			p.refuse(i, relais.RefuseLookalikeLogin,
+				"Line "+strconv.Itoa(r.Line)+": "+relais.LoginLookAlike(r.Login, other, "login").Message,
+				"Ligne "+strconv.Itoa(r.Line)+" : "+relais.LoginLookAlike(r.Login, other, "login").MessageFR)
+			continue
+		}
+		if fresh[skl] == nil {
+			order = append(order, skl)
+		}
+		fresh[skl] = append(fresh[skl], i)
+	}
+	for _, skl := range order {
+		idx := fresh[skl]
+		if len(idx) < 2 {
+			continue
+		}
+		var who []string
+		for _, i := range idx {
+			who = append(who, "«"+p.rows[i].Login+"» ("+strconv.Itoa(p.rows[i].Line)+")")
+		}
+		for _, i := range idx {
+			p.refuse(i, relais.RefuseLookalikeLogin,
+				"Line "+strconv.Itoa(p.rows[i].Line)+": the new logins "+strings.Join(who, ", ")+" look like one another (I, l and 1, 0 and O, rn and m are easily taken for one another): each of these lines is refused; choose logins that cannot be mistaken.",
+				"Ligne "+strconv.Itoa(p.rows[i].Line)+" : les nouveaux identifiants "+strings.Join(who, ", ")+" se ressemblent (I, l et 1, 0 et O, rn et m se confondent facilement) : chacune de ces lignes est refusée ; choisissez des identifiants qu'on ne puisse pas confondre.")
 		}
 	}
 }

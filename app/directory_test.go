@@ -22,8 +22,8 @@ func state(people ...string) *store.DirectoryState {
 	ds := &store.DirectoryState{People: map[string]*store.DirectoryPerson{}, Teams: map[string]*store.DirectoryTeam{}}
 	for i, p := range people {
 		f := strings.Split(p, ":")
-		pp := &store.DirectoryPerson{ID: int64(i + 1), Login: f[0], Name: strings.ToUpper(f[0][:1]) + f[0][1:], Email: f[0] + "@x.example",
-			Employment: relais.Internal, Active: true, Source: store.SourceCSV}
+		pp := &store.DirectoryPerson{ID: int64(i + 1), Login: f[0], Key: relais.LoginKey(f[0]), Skeleton: relais.LoginSkeleton(f[0]),
+			Name: strings.ToUpper(f[0][:1]) + f[0][1:], Email: f[0] + "@x.example", Employment: relais.Internal, Active: true, Source: store.SourceCSV}
 		if f[1] != "" {
 			pp.Teams = []string{f[1]}
 		}
@@ -88,6 +88,34 @@ func TestPlanImport(t *testing.T) {
 			name: "duplicate logins: every line refused",
 			file: line("ana", "Qualité", "Qualité") + line("bob", "Qualité", "") + line("bob", "Qualité", ""),
 			want: []want{{relais.LineCreated, "", ""}, {relais.LineRefused, relais.RefuseDuplicateLogin, "lines 3, 4"}, {relais.LineRefused, relais.RefuseDuplicateLogin, "lines 3, 4"}},
+		},
+		{
+			name: "duplicate logins in other capitals: every line refused",
+			file: line("ana", "Qualité", "Qualité") + line("Bob", "Qualité", "") + line("BOB", "Qualité", ""),
+			want: []want{{relais.LineCreated, "", ""}, {relais.LineRefused, relais.RefuseDuplicateLogin, "lines 3, 4 (logins are compared without regard to case)"},
+				{relais.LineRefused, relais.RefuseDuplicateLogin, "«BOB» is on lines 3, 4"}},
+		},
+		{
+			name:  "a login of the directory in other capitals is that account",
+			state: state("ana:Qualité:Qualité", "paul:Qualité:"),
+			file:  line("ANA", "Qualité", "Qualité") + line("Paul", "Achats", "") + line("cyd", "", "Achats"),
+			want:  []want{{relais.LineChanged, "name+email", ""}, {relais.LineChanged, "email+team", ""}, {relais.LineCreated, "", ""}},
+			teams: []string{"Achats"},
+		},
+		{
+			name:  "a new login that looks like one of the directory",
+			state: state("ana:Qualité:Qualité", "paul:Qualité:"),
+			file:  line("pauI", "Qualité", "") + line("pau1", "Qualité", "") + line("anna", "Qualité", ""),
+			want: []want{{relais.LineRefused, relais.RefuseLookalikeLogin, "The login pauI looks like the login paul of another account"},
+				{relais.LineRefused, relais.RefuseLookalikeLogin, "pau1 looks like the login paul"}, {relais.LineCreated, "", ""}},
+		},
+		{
+			name:  "new logins that look like one another",
+			state: state("ana:Qualité:Qualité"),
+			file:  line("rnarc", "Qualité", "") + line("marc", "Qualité", "") + line("olivia", "Qualité", "") + line("0livia", "Qualité", ""),
+			want: []want{{relais.LineRefused, relais.RefuseLookalikeLogin, "«rnarc» (2), «marc» (3) look like one another"},
+				{relais.LineRefused, relais.RefuseLookalikeLogin, ""},
+				{relais.LineRefused, relais.RefuseLookalikeLogin, "«olivia» (4), «0livia» (5)"}, {relais.LineRefused, relais.RefuseLookalikeLogin, ""}},
 		},
 		{
 			name: "two managers for one team",

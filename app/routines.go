@@ -260,10 +260,14 @@ func (s *Service) AnswerRoutine(ctx context.Context, u *relais.User, postID int6
 		return nil, err
 	}
 	names := map[string]string{}
+	byKey := map[string]string{}
 	for _, m := range ms {
-		names[m.Login] = m.Name
+		names[m.Login], byKey[relais.LoginKey(m.Login)] = m.Name, m.Login
 	}
-	values, err := relais.ValidateAnswer(r.Fields, fields, func(login string) bool { _, ok := names[login]; return ok })
+	values, err := relais.ValidateAnswer(r.Fields, fields, func(login string) (string, bool) {
+		l, ok := byKey[relais.LoginKey(login)]
+		return l, ok
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"relais"
 )
 
 // Filter is a parsed SCIM filter (RFC 7644 §3.4.2.2).
@@ -387,7 +389,10 @@ func (f compare) matches(v any, exact bool) bool {
 			return false
 		}
 		if !exact {
-			got, want = strings.ToLower(got), strings.ToLower(want)
+			// caseExact false (userName above all, RFC 7643 §4.1.1):
+			// compared as logins are, without case nor compatibility
+			// forms, so that "PAUL" and "ｐａｕｌ" find paul.
+			got, want = relais.FoldCase(got), relais.FoldCase(want)
 		}
 		switch f.op {
 		case "eq":

@@ -22,6 +22,9 @@ func TestFilter(t *testing.T) {
 	}{
 		{`userName eq "paul"`, true},
 		{`userName eq "PAUL"`, true},
+		{`userName eq "ｐａｕｌ"`, true}, // fullwidth: compared as logins are
+		{`userName sw "ＰＡ"`, true},
+		{`userName eq "pauI"`, false},
 		{`userName ne "paul"`, false},
 		{`userName sw "pa" and userName ew "ul"`, true},
 		{`userName co "x" or active eq true`, true},

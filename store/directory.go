@@ -20,8 +20,13 @@ const (
 // DirectoryPerson is an account as the directory import compares it with
 // a line of a file.
 type DirectoryPerson struct {
-	ID         int64
-	Login      string
+	ID    int64
+	Login string
+	// Key is the key of the login (relais.LoginKey); "" for an account
+	// left without key because another holds its login in another case.
+	Key string
+	// Skeleton is what the login looks like (relais.LoginSkeleton).
+	Skeleton   string
 	Name       string
 	Email      string
 	Unit       string
@@ -46,7 +51,7 @@ type DirectoryTeam struct {
 }
 
 // DirectoryState is the whole directory: every account and every team, by
-// login and by name.
+// login (as the directory spells it) and by name.
 type DirectoryState struct {
 	People map[string]*DirectoryPerson
 	Teams  map[string]*DirectoryTeam
@@ -56,7 +61,7 @@ type DirectoryState struct {
 func (s *Store) DirectoryState(ctx context.Context) (*DirectoryState, error) {
 	ds := &DirectoryState{People: map[string]*DirectoryPerson{}, Teams: map[string]*DirectoryTeam{}}
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(`SELECT u.id, u.login, u.name, u.email, COALESCE(un.name, ''), u.employment, u.site, u.job_family,
+		rows, err := t.query(`SELECT u.id, u.login, COALESCE(u.login_key, ''), u.login_skeleton, u.name, u.email, COALESCE(un.name, ''), u.employment, u.site, u.job_family,
 			u.active, u.scim_deleted, u.directory_source FROM users u LEFT JOIN units un ON un.id = u.unit_id`)
 		if err != nil {
 			return err
@@ -65,7 +70,7 @@ func (s *Store) DirectoryState(ctx context.Context) (*DirectoryState, error) {
 		for rows.Next() {
 			p := &DirectoryPerson{}
 			var emp string
-			if err := rows.Scan(&p.ID, &p.Login, &p.Name, &p.Email, &p.Unit, &emp, &p.Site, &p.JobFamily, &p.Active, &p.Deleted, &p.Source); err != nil {
+			if err := rows.Scan(&p.ID, &p.Login, &p.Key, &p.Skeleton, &p.Name, &p.Email, &p.Unit, &emp, &p.Site, &p.JobFamily, &p.Active, &p.Deleted, &p.Source); err != nil {
 				rows.Close()
 				return err
 			}
@@ -167,11 +172,17 @@ func (s *Store) ApplyDirectory(ctx context.Context, plan *DirectoryPlan, progres
 				return err
 			}
 			if pc.ID == 0 {
-				id, err := t.insert(`INSERT INTO users (login, name, email, employment, unit_id, site, job_family,
+				// The plan refused logins taken in another case and
+				// look-alikes (app.PlanImport): no query per line here; the
+				// unique key still refuses a login taken meanwhile.
+				id, err := t.insert(`INSERT INTO users (login, login_key, login_skeleton, name, email, employment, unit_id, site, job_family,
 					password_hash, active, co_pilot, created_at, directory_source, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, '', TRUE, FALSE, ?, ?, ?)`,
-					r.Login, r.Name, r.Email, string(r.Employment), nullID(unitID), r.Site, r.JobFamily, now, SourceCSV, now)
-				if err != nil {
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', TRUE, FALSE, ?, ?, ?)`,
+					r.Login, relais.LoginKey(r.Login), relais.LoginSkeleton(r.Login), r.Name, r.Email, string(r.Employment), nullID(unitID),
+					r.Site, r.JobFamily, now, SourceCSV, now)
+				if relais.ErrorCode(err) == relais.ECONFLICT {
+					return relais.LoginTaken(r.Login, "login")
+				} else if err != nil {
 					return err
 				}
 				ids[r.Login] = id
@@ -349,7 +360,7 @@ func unitNamed(t *tx, cache map[string]int64, name string) (int64, error) {
 }
 
 // userID returns the id of a login, from the accounts just written or the
-// database (0 for an empty login).
+// database (by its key; 0 for an empty login).
 func userID(t *tx, written map[string]int64, login string) (int64, error) {
 	if login == "" {
 		return 0, nil
@@ -358,7 +369,7 @@ func userID(t *tx, written map[string]int64, login string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := t.queryRow("SELECT id FROM users WHERE login = ?", login).Scan(&id)
+	err := t.queryRow("SELECT id FROM users WHERE login_key = ?", relais.LoginKey(login)).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, notFound("User")
 	}
@@ -566,15 +577,17 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (a *Account, err erro
 // SaveAccount creates (ID 0) or updates an account from directory
 // provisioning, in the unit named a.Unit (created when new). A login or an
 // e-mail address of another account is a conflict, except the login of an
-// account a SCIM client deleted: that account comes back. Deactivating
-// ends the account's sessions and tokens at once.
+// account a SCIM client deleted: that account comes back. Logins are
+// compared by their key (in any case), and a new login that looks like
+// another account's is a conflict too. Deactivating ends the account's
+// sessions and tokens at once.
 func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) error {
 	return s.write(ctx, func(t *tx) error {
 		now := time.Now()
 		if a.Email != "" {
 			var other string
-			err := t.queryRow("SELECT login FROM users WHERE lower(email) = ? AND id <> ? AND login <> ? AND NOT scim_deleted",
-				lowerEmail(a.Email), a.ID, a.Login).Scan(&other)
+			err := t.queryRow("SELECT login FROM users WHERE lower(email) = ? AND id <> ? AND COALESCE(login_key, '') <> ? AND NOT scim_deleted",
+				lowerEmail(a.Email), a.ID, relais.LoginKey(a.Login)).Scan(&other)
 			if err == nil {
 				return &relais.Error{Code: relais.ECONFLICT, Field: "email",
 					Message: "The e-mail address " + a.Email + " is already the address of " + other + ".", MessageFR: "L'adresse e-mail " + a.Email + " est déjà celle de " + other + "."}
@@ -584,16 +597,19 @@ func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) erro
 		}
 		var existing int64
 		var deleted, wasActive bool
-		err := t.queryRow("SELECT id, scim_deleted, active FROM users WHERE login = ?", a.Login).Scan(&existing, &deleted, &wasActive)
+		err := t.queryRow("SELECT id, scim_deleted, active FROM users WHERE login_key = ?", relais.LoginKey(a.Login)).Scan(&existing, &deleted, &wasActive)
 		switch {
 		case err == sql.ErrNoRows:
 		case err != nil:
 			return err
 		case existing != a.ID && !(a.ID == 0 && deleted):
-			return &relais.Error{Code: relais.ECONFLICT, Field: "userName",
-				Message: "The login " + a.Login + " is taken.", MessageFR: "L'identifiant " + a.Login + " est déjà pris."}
+			return relais.LoginTaken(a.Login, "userName")
 		case a.ID == 0:
 			a.ID = existing // a deleted account comes back
+		}
+		key, skeleton, err := checkLogin(t, a.ID, a.Login, "userName")
+		if err != nil {
+			return err
 		}
 		unitID, err := unitNamed(t, map[string]int64{}, a.Unit)
 		if err != nil {
@@ -602,10 +618,10 @@ func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) erro
 		a.UnitID = unitID
 		if a.ID == 0 {
 			stamp(&a.CreatedAt)
-			a.ID, err = t.insert(`INSERT INTO users (login, name, email, employment, unit_id, site, job_family, password_hash,
+			a.ID, err = t.insert(`INSERT INTO users (login, login_key, login_skeleton, name, email, employment, unit_id, site, job_family, password_hash,
 				active, co_pilot, created_at, external_id, directory_source, updated_at, deactivated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, FALSE, ?, ?, ?, ?, ?)`,
-				a.Login, a.Name, a.Email, string(a.Employment), nullID(unitID), a.Site, a.JobFamily, a.Active,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, FALSE, ?, ?, ?, ?, ?)`,
+				a.Login, key, skeleton, a.Name, a.Email, string(a.Employment), nullID(unitID), a.Site, a.JobFamily, a.Active,
 				millis(a.CreatedAt), a.ExternalID, SourceSCIM, millis(now), deactivatedAt(a.Active, now))
 			if err != nil {
 				return err
@@ -619,9 +635,9 @@ func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) erro
 				return err
 			}
 		}
-		if _, err := t.exec(`UPDATE users SET login = ?, name = ?, email = ?, employment = ?, unit_id = ?, site = ?, job_family = ?,
+		if _, err := t.exec(`UPDATE users SET login = ?, login_key = ?, login_skeleton = ?, name = ?, email = ?, employment = ?, unit_id = ?, site = ?, job_family = ?,
 			external_id = ?, directory_source = ?, scim_deleted = FALSE, updated_at = ? WHERE id = ?`,
-			a.Login, a.Name, a.Email, string(a.Employment), nullID(unitID), a.Site, a.JobFamily, a.ExternalID, SourceSCIM, millis(now), a.ID); err != nil {
+			a.Login, key, skeleton, a.Name, a.Email, string(a.Employment), nullID(unitID), a.Site, a.JobFamily, a.ExternalID, SourceSCIM, millis(now), a.ID); err != nil {
 			return err
 		}
 		switch {

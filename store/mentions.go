@@ -8,8 +8,8 @@ import (
 	"relais"
 )
 
-// UsersByLogins returns the active accounts among logins (compared
-// without case), by lowercased login.
+// UsersByLogins returns the active accounts among logins (compared by
+// their key, relais.LoginKey), by key.
 func (s *Store) UsersByLogins(ctx context.Context, logins []string) (map[string]*relais.User, error) {
 	out := map[string]*relais.User{}
 	if len(logins) == 0 {
@@ -17,13 +17,13 @@ func (s *Store) UsersByLogins(ctx context.Context, logins []string) (map[string]
 	}
 	args := make([]any, 0, len(logins)+1)
 	for _, l := range logins {
-		args = append(args, strings.ToLower(l))
+		args = append(args, relais.LoginKey(l))
 	}
 	args = append(args, true)
 	var ids []int64
 	err := s.read(ctx, func(t *tx) error {
 		var err error
-		ids, err = scanIDs(t.query("SELECT id FROM users WHERE LOWER(login) IN ("+placeholders(len(logins))+") AND active = ?", args...))
+		ids, err = scanIDs(t.query("SELECT id FROM users WHERE login_key IN ("+placeholders(len(logins))+") AND active = ?", args...))
 		return err
 	})
 	if err != nil {
@@ -34,7 +34,7 @@ func (s *Store) UsersByLogins(ctx context.Context, logins []string) (map[string]
 		if err != nil {
 			return nil, err
 		}
-		out[strings.ToLower(u.Login)] = u
+		out[relais.LoginKey(u.Login)] = u
 	}
 	return out, nil
 }
@@ -47,13 +47,14 @@ func (s *Store) MentionCandidates(ctx context.Context, spaceID int64, q string, 
 	if limit <= 0 || limit > 50 {
 		limit = 20
 	}
-	q = strings.ToLower(strings.TrimSpace(q))
-	like := escapeLike(q) + "%"
+	q = strings.TrimSpace(q)
+	byLogin := escapeLike(relais.LoginKey(q)) + "%"
+	like := escapeLike(strings.ToLower(q)) + "%"
 	var ms []Member
 	err := s.read(ctx, func(t *tx) (err error) {
-		ms, err = scanMembers(t.query(memberQuery+` WHERE s.id = ? AND (LOWER(u.login) LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\'
+		ms, err = scanMembers(t.query(memberQuery+` WHERE s.id = ? AND (u.login_key LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\'
 			OR LOWER(u.name) LIKE ? ESCAPE '\')
-			ORDER BY u.name, u.id LIMIT ?`, spaceID, like, like, "% "+like, limit))
+			ORDER BY u.name, u.id LIMIT ?`, spaceID, byLogin, like, "% "+like, limit))
 		return err
 	})
 	return ms, err

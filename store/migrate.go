@@ -19,6 +19,52 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// parts are the SQL and Go steps of sql, in order.
+	parts []migrationPart
+}
+
+// migrationPart is a piece of a migration: SQL, or a Go step.
+type migrationPart struct {
+	sql  string
+	step func(t *tx) error
+}
+
+// migrationSteps are the parts of migrations written in Go, for what SQL
+// cannot compute (Unicode normalization, say). A line "-- step: NAME" in a
+// migration runs the step NAME at that point, in the migration's
+// transaction.
+var migrationSteps = map[string]func(t *tx) error{
+	"login_key": fillLoginKeys,
+}
+
+// splitSteps cuts a migration at its "-- step: NAME" lines.
+func splitSteps(name, sql string) ([]migrationPart, error) {
+	var parts []migrationPart
+	var cur strings.Builder
+	flush := func() {
+		for _, l := range strings.Split(cur.String(), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+				parts = append(parts, migrationPart{sql: cur.String()})
+				break
+			}
+		}
+		cur.Reset()
+	}
+	for _, line := range strings.SplitAfter(sql, "\n") {
+		step, ok := strings.CutPrefix(strings.TrimSpace(line), "-- step:")
+		if !ok {
+			cur.WriteString(line)
+			continue
+		}
+		fn := migrationSteps[strings.TrimSpace(step)]
+		if fn == nil {
+			return nil, fmt.Errorf("migration %s: unknown step %q", name, strings.TrimSpace(step))
+		}
+		flush()
+		parts = append(parts, migrationPart{step: fn})
+	}
+	flush()
+	return parts, nil
 }
 
 func (d *dialect) migrations() ([]migration, error) {
@@ -38,7 +84,11 @@ func (d *dialect) migrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+		parts, err := splitSteps(e.Name(), string(b))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b), parts: parts})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i, m := range ms {
@@ -91,8 +141,16 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 				done = true
 				return nil
 			}
-			if _, err := t.tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			for _, p := range m.parts {
+				var err error
+				if p.step != nil {
+					err = p.step(t)
+				} else {
+					_, err = t.tx.ExecContext(ctx, p.sql)
+				}
+				if err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
 			}
 			_, err := t.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, millis(time.Now()))

@@ -72,18 +72,22 @@ func (s *Store) Units(ctx context.Context) ([]relais.Unit, error) {
 }
 
 // CreateUser adds an account with its roles. passwordHash may be empty for
-// an account that signs in through single sign-on.
+// an account that signs in through single sign-on. A login another account
+// holds (in any case) or that looks like another's is a conflict.
 func (s *Store) CreateUser(ctx context.Context, u *relais.User, passwordHash string) error {
 	stamp(&u.CreatedAt)
 	return s.write(ctx, func(t *tx) error {
-		id, err := t.insert(`INSERT INTO users (login, name, email, employment, unit_id, site, job_family,
-			password_hash, active, co_pilot, mentor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.Login, u.Name, u.Email, string(u.Employment), nullID(u.UnitID), u.Site, u.JobFamily,
+		key, skeleton, err := checkLogin(t, 0, u.Login, "login")
+		if err != nil {
+			return err
+		}
+		id, err := t.insert(`INSERT INTO users (login, login_key, login_skeleton, name, email, employment, unit_id, site, job_family,
+			password_hash, active, co_pilot, mentor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.Login, key, skeleton, u.Name, u.Email, string(u.Employment), nullID(u.UnitID), u.Site, u.JobFamily,
 			passwordHash, true, u.CoPilot, nullID(u.MentorID), millis(u.CreatedAt))
 		if err != nil {
 			if relais.ErrorCode(err) == relais.ECONFLICT {
-				return &relais.Error{Code: relais.ECONFLICT, Field: "login",
-					Message: "The login " + u.Login + " is taken.", MessageFR: "L'identifiant " + u.Login + " est déjà pris."}
+				return relais.LoginTaken(u.Login, "login")
 			}
 			return err
 		}
@@ -246,17 +250,18 @@ func (s *Store) UserByID(ctx context.Context, id int64) (u *relais.User, err err
 	return u, err
 }
 
-// UserByLogin returns a user with their roles.
+// UserByLogin returns a user with their roles; the login is compared by
+// its key (relais.LoginKey: without regard to case).
 func (s *Store) UserByLogin(ctx context.Context, login string) (u *relais.User, err error) {
-	err = s.read(ctx, func(t *tx) error { u, err = userWhere(t, "u.login = ?", login); return err })
+	err = s.read(ctx, func(t *tx) error { u, err = userWhere(t, "u.login_key = ?", relais.LoginKey(login)); return err })
 	return u, err
 }
 
-// PasswordHash returns the user of a login with their password hash, for
-// signing in.
+// PasswordHash returns the user of a login (compared by its key) with
+// their password hash, for signing in.
 func (s *Store) PasswordHash(ctx context.Context, login string) (u *relais.User, hash string, err error) {
 	err = s.read(ctx, func(t *tx) error {
-		if u, err = userWhere(t, "u.login = ?", login); err != nil {
+		if u, err = userWhere(t, "u.login_key = ?", relais.LoginKey(login)); err != nil {
 			return err
 		}
 		return t.queryRow("SELECT password_hash FROM users WHERE id = ?", u.ID).Scan(&hash)
@@ -272,14 +277,14 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) erro
 	})
 }
 
-// Users returns the users whose login is login, or every user when login is
-// empty, by login.
+// Users returns the users whose login is login (compared by its key: at
+// most one), or every user when login is empty, by login.
 func (s *Store) Users(ctx context.Context, login string) ([]*relais.User, error) {
 	var us []*relais.User
 	err := s.read(ctx, func(t *tx) error {
 		q, args := "SELECT "+userColumns+" FROM users u", []any{}
 		if login != "" {
-			q, args = q+" WHERE u.login = ?", append(args, login)
+			q, args = q+" WHERE u.login_key = ?", append(args, relais.LoginKey(login))
 		}
 		rows, err := t.query(q+" ORDER BY u.login", args...)
 		if err != nil {

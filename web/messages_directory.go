@@ -6,6 +6,8 @@ package web
 var directoryMessages = map[string]map[string]string{
 	"fr": {
 		"nav.directory": "Annuaire",
+		// Written by the migration that made logins unique without regard to case.
+		"cockpit.audit.action.user.login_conflict": "Identifiant en conflit (majuscules ou ressemblance)",
 
 		"signin.oidc":        "Se connecter avec son compte d'entreprise",
 		"signin.or_password": "ou avec son identifiant et son mot de passe :",
@@ -20,7 +22,7 @@ var directoryMessages = map[string]map[string]string{
 		"directory.format":             "Fichier CSV en UTF-8 (virgules ou points-virgules), avec cet en-tête, dans n'importe quel ordre :",
 		"directory.rule.team":          "team est l'équipe de la personne, manages l'équipe qu'elle dirige (vide : aucune), employment vaut internal ou external. Une équipe nouvelle est créée avec son espace d'équipe.",
 		"directory.rule.idempotent":    "Importer deux fois le même fichier ne change rien la seconde fois. Quelqu'un qui quitte une équipe perd aussitôt l'accès à son espace ; ses messages restent.",
-		"directory.rule.refused":       "Les lignes fautives (colonnes, encodage, identifiant en double, équipe sans manager, cycle hiérarchique…) sont refusées avec leur raison ; les autres s'appliquent.",
+		"directory.rule.refused":       "Les lignes fautives (colonnes, encodage, identifiant en double — les majuscules ne comptent pas — ou ressemblant à un autre, équipe sans manager, cycle hiérarchique…) sont refusées avec leur raison ; les autres s'appliquent.",
 		"directory.rule.absent":        "Personne n'est désactivé par son absence du fichier, sauf si vous cochez la case ci-dessous : seuls les comptes tenus par un import CSV précédent sont alors désactivés.",
 		"directory.file":               "Fichier CSV",
 		"directory.paste":              "ou collez les lignes (avec l'en-tête)",
@@ -48,6 +50,7 @@ var directoryMessages = map[string]map[string]string{
 	},
 	"en": {
 		"nav.directory": "Directory",
+		"cockpit.audit.action.user.login_conflict": "Login in conflict (case or look-alike)",
 
 		"signin.oidc":        "Sign in with your company account",
 		"signin.or_password": "or with your login and password:",
@@ -62,7 +65,7 @@ var directoryMessages = map[string]map[string]string{
 		"directory.format":             "A CSV file in UTF-8 (commas or semicolons), with this header, in any order:",
 		"directory.rule.team":          "team is the person's team, manages the team they lead (empty: none), employment is internal or external. A new team is created with its team space.",
 		"directory.rule.idempotent":    "Importing the same file twice changes nothing the second time. Someone who leaves a team loses its space at once; their posts stay.",
-		"directory.rule.refused":       "Faulty lines (columns, encoding, duplicate login, team without manager, management cycle…) are refused with their reason; the others apply.",
+		"directory.rule.refused":       "Faulty lines (columns, encoding, duplicate login — case does not count — or one that looks like another, team without manager, management cycle…) are refused with their reason; the others apply.",
 		"directory.rule.absent":        "Nobody is deactivated for being absent from the file, unless you tick the box below: then only the accounts an earlier CSV import manages are deactivated.",
 		"directory.file":               "CSV file",
 		"directory.paste":              "or paste the lines (with the header)",

@@ -260,6 +260,15 @@ func openStore(ctx context.Context, cfg Config, stdout io.Writer) (*store.Store,
 	for _, m := range applied {
 		fmt.Fprintf(stdout, "applied migration %s\n", m)
 	}
+	conflicts, err := st.LoginConflicts(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	for _, c := range conflicts {
+		fmt.Fprintf(stdout, "login conflict: account %d %q has the login of account %d %q in another case: "+
+			"it cannot sign in with a password nor be found by login until it is renamed (docs/DIRECTORY.md)\n", c.ID, c.Login, c.HolderID, c.Holder)
+	}
 	if err := st.Optimize(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("optimize: %w", err)
