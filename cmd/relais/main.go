@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"relais/app"
+	"relais/auth"
 	"relais/demo"
 	"relais/events"
 	"relais/server"
@@ -35,6 +36,7 @@ const usage = `Relais — enterprise social spaces where every role works inside
 
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL]
+                 [--trusted-proxies CIDR,…]
                  [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
@@ -42,9 +44,12 @@ Usage:
   relais version
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
-RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP); a flag on the command line wins.
+RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP, RELAIS_TRUSTED_PROXIES); a flag on
+the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
 --smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
+--trusted-proxies lists the reverse proxies (CIDR ranges or addresses, 10.0.0.0/8,192.0.2.7) whose
+X-Forwarded-For gives the client's address; from anyone else the header is ignored.
 --oidc-issuer offers "Sign in with your company account" through that OpenID Connect provider
 (RELAIS_OIDC_ISSUER, RELAIS_OIDC_CLIENT_ID, RELAIS_OIDC_CLIENT_SECRET, RELAIS_OIDC_REDIRECT_URL);
 register https://YOUR-HOST/signin/oidc/callback as its redirect URL.
@@ -106,6 +111,9 @@ type Config struct {
 	// OIDC is the sign-in through the company's OpenID Connect provider
 	// (no issuer: none).
 	OIDC app.OIDCConfig
+	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is
+	// believed, CIDR ranges or addresses ("": none).
+	TrustedProxies string
 }
 
 // defaultConfig returns the defaults.
@@ -136,6 +144,9 @@ func (c *Config) Validate() error {
 		if err := c.OIDC.Validate(); err != nil {
 			return fmt.Errorf("--oidc-*: %v", err)
 		}
+	}
+	if _, err := auth.ParseProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %v", err)
 	}
 	if c.SMTP != "" {
 		if _, err := app.ParseSMTP(c.SMTP); err != nil {
@@ -188,6 +199,8 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			boolean(&cfg.SecureCookies, "secure-cookies", "mark cookies Secure: Relais is served behind TLS (RELAIS_SECURE_COOKIES)")
 		case "smtp":
 			str(&cfg.SMTP, "smtp", "mail server for e-mail: smtp://[user:password@]host:port?from=address (RELAIS_SMTP)")
+		case "trusted-proxies":
+			str(&cfg.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For gives the client's address: CIDR ranges or addresses, comma-separated (RELAIS_TRUSTED_PROXIES)")
 		case "oidc":
 			str(&cfg.OIDC.Issuer, "oidc-issuer", "issuer URL of the company's OpenID Connect provider (RELAIS_OIDC_ISSUER)")
 			str(&cfg.OIDC.ClientID, "oidc-client-id", "client id of Relais at the provider (RELAIS_OIDC_CLIENT_ID)")
@@ -262,7 +275,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "trusted-proxies")
 	if err != nil {
 		return err
 	}
@@ -310,6 +323,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopScheduler()
 	go svc.RunScheduler(schedCtx, time.Second)
 	opts := server.Options{Secure: cfg.SecureCookies}
+	if opts.TrustedProxies, err = auth.ParseProxies(cfg.TrustedProxies); err != nil {
+		return err // checked by Validate
+	}
 	if cfg.OIDC.Issuer != "" {
 		if opts.OIDC, err = app.NewOIDC(cfg.OIDC); err != nil {
 			return err // checked by Validate
