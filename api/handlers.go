@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"relais"
+	"relais/app"
 	"relais/lang"
 	"relais/policy"
 	"relais/store"
@@ -21,6 +22,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ *relais.U
 	var in struct {
 		Login    *string `json:"login"`
 		Password *string `json:"password"`
+		// DeviceKey is the device_key of an earlier 201: a client that
+		// sends it is not locked out by failures elsewhere on its account.
+		DeviceKey string `json:"device_key"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -31,11 +35,12 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, _ *relais.U
 	if in.Password == nil || *in.Password == "" {
 		return required("password")
 	}
-	token, u, err := s.App.CreateToken(r.Context(), *in.Login, *in.Password, remoteAddr(r))
+	token, device, u, err := s.App.CreateToken(r.Context(), app.Credentials{Login: *in.Login, Password: *in.Password,
+		Device: in.DeviceKey, From: remoteAddr(r)})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "user": newUserView(u)})
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "device_key": device, "user": newUserView(u)})
 	return nil
 }
 

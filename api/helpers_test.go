@@ -71,6 +71,12 @@ func forEachEngine(t *testing.T, f func(t *testing.T, e *env)) {
 // organization, behind an httptest server.
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
+	return newEnvWith(t, engine, server.Options{})
+}
+
+// newEnvWith is newEnv with options of the handler.
+func newEnvWith(t *testing.T, engine string, opt server.Options) *env {
+	t.Helper()
 	start := time.Now()
 	st := openStore(t, engine)
 	ctx := context.Background()
@@ -79,7 +85,7 @@ func newEnv(t *testing.T, engine string) *env {
 	}
 	log := slog.New(slog.DiscardHandler)
 	svc := app.New(st, events.NewLocal(), log)
-	srv := httptest.NewServer(server.Handler(svc, log, server.Options{}))
+	srv := httptest.NewServer(server.Handler(svc, log, opt))
 	t.Cleanup(func() {
 		// A handler stuck in the server must fail the test, not hang it.
 		closed := make(chan struct{})
@@ -170,6 +176,8 @@ type client struct {
 	http  *http.Client
 	token string
 	lang  string // Accept-Language
+	// forwardedFor is sent as X-Forwarded-For ("": none).
+	forwardedFor string
 }
 
 // as returns a client signed in as login, signing in once per env.
@@ -201,6 +209,14 @@ func (e *env) anon() *client { return &client{e: e, http: e.http} }
 
 // withToken returns a client sending an arbitrary token.
 func (e *env) withToken(token string) *client { return &client{e: e, http: e.http, token: token} }
+
+// forwarding returns a copy of c that sends X-Forwarded-For: xff, as a
+// proxy (or a client pretending) would.
+func (c *client) forwarding(xff string) *client {
+	cc := *c
+	cc.forwardedFor = xff
+	return &cc
+}
 
 // in returns a copy of c that sends Accept-Language: lang.
 func (c *client) in(lang string) *client {
@@ -265,6 +281,9 @@ func (c *client) send(method, path string, body any) (*response, error) {
 	}
 	if c.lang != "" {
 		req.Header.Set("Accept-Language", c.lang)
+	}
+	if c.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", c.forwardedFor)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -182,8 +182,8 @@ var schemas = map[string]any{
 
 	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
 		"code": str, "message": str, "rule": str, "field": str})}),
-	"TokenRequest": obj([]string{"login", "password"}, map[string]any{"login": str, "password": str}),
-	"Token":        obj([]string{"token"}, map[string]any{"token": str, "user": ref("User")}),
+	"TokenRequest": obj([]string{"login", "password"}, map[string]any{"login": str, "password": str, "device_key": str}),
+	"Token":        obj([]string{"token", "device_key"}, map[string]any{"token": str, "device_key": str, "user": ref("User")}),
 	"User": obj([]string{"id", "login", "name", "roles", "employment"}, map[string]any{
 		"id": integer, "login": str, "name": str, "co_pilot": boolean,
 		"roles":      array(enum("administrator", "community_manager", "social_media_manager")),

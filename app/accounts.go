@@ -20,50 +20,97 @@ func badCredentials() error {
 	return &relais.Error{Code: relais.EUNAUTHORIZED, Message: "Wrong login or password.", MessageFR: "Identifiant ou mot de passe incorrect."}
 }
 
-// SignIn checks a login and password. Failed attempts are slowed down per
-// account and per address (remote).
-func (s *Service) SignIn(ctx context.Context, login, password, remote string) (*relais.User, error) {
-	login = strings.TrimSpace(login)
-	// One account, one count, however the login is written.
-	keys := []string{"login:" + relais.LoginKey(login), "addr:" + remote}
-	if wait := s.Throttle.Wait(keys...); wait > 0 {
+// DeviceLifetime is how long a sign-in device key keeps its owner apart
+// from the account's failure count after its last successful sign-in.
+const DeviceLifetime = 180 * 24 * time.Hour
+
+// Credentials are what a client presents to sign in.
+type Credentials struct {
+	Login, Password string
+	// Device is the device key the client was given at an earlier
+	// successful sign-in ("": none).
+	Device string
+	// From is the client's address.
+	From string
+}
+
+// SignIn checks a login and password and returns the user with the device
+// key the client should present next time. Failed attempts are slowed down
+// per account and per address; failures on a login that names no account
+// are counted apart and never lock a real one; a client presenting a
+// device key of the account is counted on its own (see auth.Throttle).
+func (s *Service) SignIn(ctx context.Context, c Credentials) (*relais.User, string, error) {
+	login, password := strings.TrimSpace(c.Login), c.Password
+	at := auth.Attempt{Login: login, Addr: c.From}
+	valid := login != "" && password != "" && len(login) <= 200 && len(password) <= 1024 && relais.ValidText(login) && relais.ValidText(password)
+	var u *relais.User
+	var hash string
+	if valid {
+		var err error
+		u, hash, err = s.Store.PasswordHash(ctx, login)
+		switch {
+		case relais.ErrorCode(err) == relais.ENOTFOUND:
+			u = nil
+		case err != nil:
+			return nil, "", err
+		default:
+			at.UserID = u.ID
+		}
+	}
+	// A device key is looked up whatever the login, so that the time
+	// taken says nothing of which logins exist.
+	if c.Device != "" && len(c.Device) <= 100 {
+		owner, err := s.Store.DeviceUserID(ctx, auth.HashSecret(c.Device), time.Now().Add(-DeviceLifetime))
+		if err != nil && relais.ErrorCode(err) != relais.ENOTFOUND {
+			return nil, "", err
+		}
+		if err == nil && u != nil && owner == u.ID {
+			at.Device = auth.HashSecret(c.Device)
+		}
+	}
+	if wait := s.Throttle.Wait(at); wait > 0 {
 		secs := itoa(int(wait.Round(time.Second)/time.Second) + 1)
-		return nil, &relais.Error{Code: relais.ETOOMANY, Field: secs,
+		return nil, "", &relais.Error{Code: relais.ETOOMANY, Field: secs,
 			Message:   "Too many failed sign-ins: try again in " + secs + " s.",
 			MessageFR: "Trop d'échecs de connexion : réessayez dans " + secs + " s."}
 	}
-	if login == "" || password == "" || len(login) > 200 || len(password) > 1024 || !relais.ValidText(login) || !relais.ValidText(password) {
-		s.Throttle.Fail(keys...)
-		return nil, badCredentials()
+	if !valid {
+		s.Throttle.Fail(at)
+		return nil, "", badCredentials()
 	}
-	u, hash, err := s.Store.PasswordHash(ctx, login)
-	if relais.ErrorCode(err) == relais.ENOTFOUND {
+	if u == nil {
 		auth.CheckNoAccount(password)
-		s.Throttle.Fail(keys...)
-		return nil, badCredentials()
-	} else if err != nil {
-		return nil, err
+		s.Throttle.Fail(at)
+		return nil, "", badCredentials()
 	}
 	if !u.Active || !auth.CheckPassword(hash, password) {
-		s.Throttle.Fail(keys...)
-		return nil, badCredentials()
+		s.Throttle.Fail(at)
+		return nil, "", badCredentials()
 	}
-	s.Throttle.Succeed(keys[0])
-	return u, nil
+	s.Throttle.Succeed(at)
+	device := c.Device
+	if at.Device == "" {
+		device = auth.NewSecret()
+	}
+	if err := s.Store.RememberDevice(ctx, auth.HashSecret(device), u.ID, time.Now().Add(-DeviceLifetime)); err != nil {
+		return nil, "", err
+	}
+	return u, device, nil
 }
 
-// CreateToken signs in and returns a new API token.
-func (s *Service) CreateToken(ctx context.Context, login, password, remote string) (string, *relais.User, error) {
-	u, err := s.SignIn(ctx, login, password, remote)
+// CreateToken signs in and returns a new API token with the device key
+// the client should send next time.
+func (s *Service) CreateToken(ctx context.Context, c Credentials) (token, device string, u *relais.User, err error) {
+	u, device, err = s.SignIn(ctx, c)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
-	token := auth.NewSecret()
+	token = auth.NewSecret()
 	if err := s.Store.CreateToken(ctx, auth.HashSecret(token), u.ID); err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	s.publish(events.TokenCreated, 0, u.ID, u.ID)
-	return token, u, nil
+	return token, device, u, nil
 }
 
 // UserByToken returns the active user an API token belongs to.
@@ -80,19 +127,20 @@ func (s *Service) activeUser(ctx context.Context, id int64) (*relais.User, error
 }
 
 // StartSession signs in a browser and returns the session secret (for the
-// cookie) and its CSRF token.
-func (s *Service) StartSession(ctx context.Context, login, password, remote string) (secret string, ss *store.Session, err error) {
-	u, err := s.SignIn(ctx, login, password, remote)
+// cookie), the session with its CSRF token, and the device key the browser
+// should keep.
+func (s *Service) StartSession(ctx context.Context, c Credentials) (secret string, ss *store.Session, device string, err error) {
+	u, device, err := s.SignIn(ctx, c)
 	if err != nil {
-		return "", nil, err
+		return "", nil, "", err
 	}
 	secret = auth.NewSecret()
 	ss = &store.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CSRF: auth.NewSecret(), ExpiresAt: time.Now().Add(SessionLifetime)}
 	if err := s.Store.CreateSession(ctx, ss); err != nil {
-		return "", nil, err
+		return "", nil, "", err
 	}
 	s.publish(events.SessionStarted, 0, u.ID, u.ID)
-	return secret, ss, nil
+	return secret, ss, device, nil
 }
 
 // Session returns the user and session of a session secret.

@@ -368,7 +368,7 @@ func TestImportDirectory(t *testing.T) {
 			if !user("yann").Active {
 				t.Fatal("a dry run deactivated yann")
 			}
-			token, _, err := svc.CreateToken(ctx, "lea", "pw", "127.0.0.1")
+			token, _, _, err := svc.CreateToken(ctx, app.Credentials{Login: "lea", Password: "pw", From: "127.0.0.1"})
 			if err != nil {
 				t.Fatal(err)
 			}

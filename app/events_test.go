@@ -55,7 +55,7 @@ func TestEveryWritePublishes(t *testing.T) {
 			paul, lea, olivia, samir, claire := user("paul"), user("lea"), user("olivia"), user("samir"), user("claire")
 			support, innovation, clients := space("Support Lyon"), space("Innovation Produits"), space("Clients Pro")
 
-			token, _, err := svc.CreateToken(ctx, "paul", "pw", "127.0.0.1")
+			token, _, _, err := svc.CreateToken(ctx, app.Credentials{Login: "paul", Password: "pw", From: "127.0.0.1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +64,7 @@ func TestEveryWritePublishes(t *testing.T) {
 				t.Fatal(err)
 			}
 			expect(events.TokenRevoked, 0)
-			secret, _, err := svc.StartSession(ctx, "lea", "pw", "127.0.0.1")
+			secret, _, _, err := svc.StartSession(ctx, app.Credentials{Login: "lea", Password: "pw", From: "127.0.0.1"})
 			if err != nil {
 				t.Fatal(err)
 			}

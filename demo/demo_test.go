@@ -93,14 +93,14 @@ func TestLoad(t *testing.T) {
 			t.Run("sign-in", func(t *testing.T) {
 				svc := app.New(st, events.NewLocal(), nil)
 				for _, login := range logins {
-					u, err := svc.SignIn(ctx, login, "pw", "192.0.2.1")
+					u, _, err := svc.SignIn(ctx, app.Credentials{Login: login, Password: "pw", From: "192.0.2.1"})
 					if err != nil {
 						t.Errorf("SignIn(%s, pw): %v", login, err)
 					} else if u.Login != login {
 						t.Errorf("SignIn(%s) returned %s", login, u.Login)
 					}
 				}
-				if _, err := svc.SignIn(ctx, "paul", "demo", "192.0.2.2"); relais.ErrorCode(err) != relais.EUNAUTHORIZED {
+				if _, _, err := svc.SignIn(ctx, app.Credentials{Login: "paul", Password: "demo", From: "192.0.2.2"}); relais.ErrorCode(err) != relais.EUNAUTHORIZED {
 					t.Errorf("SignIn(paul, demo) with password pw = %v; want unauthorized", err)
 				}
 			})
@@ -114,10 +114,10 @@ func TestLoad(t *testing.T) {
 					t.Errorf("second Load changed the database:\nbefore %s\nafter  %s", before, after)
 				}
 				svc := app.New(st, events.NewLocal(), nil)
-				if _, err := svc.SignIn(ctx, "lea", "pw", "192.0.2.3"); err != nil {
+				if _, _, err := svc.SignIn(ctx, app.Credentials{Login: "lea", Password: "pw", From: "192.0.2.3"}); err != nil {
 					t.Errorf("after a refused second Load, lea no longer signs in with pw: %v", err)
 				}
-				if _, err := svc.SignIn(ctx, "lea", "other", "192.0.2.4"); err == nil {
+				if _, _, err := svc.SignIn(ctx, app.Credentials{Login: "lea", Password: "other", From: "192.0.2.4"}); err == nil {
 					t.Errorf("after a refused second Load, lea signs in with its password")
 				}
 				if loaded, err := demo.Loaded(ctx, st); err != nil || !loaded {

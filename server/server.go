@@ -10,6 +10,7 @@ import (
 
 	"relais/api"
 	"relais/app"
+	"relais/auth"
 	"relais/web"
 )
 
@@ -25,6 +26,9 @@ type Options struct {
 	// of the company sign-in and the links Relais gives are made of it,
 	// never of a request's Host header.
 	PublicURL string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (none: the address of the connection).
+	TrustedProxies auth.Proxies
 }
 
 // Handler returns the whole of Relais over HTTP: /healthz, the API under
@@ -39,7 +43,23 @@ func Handler(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	apiServer.Register(mux)
 	apiServer.RegisterSCIM(mux)
 	(&web.Server{App: svc, Log: log, Secure: opt.Secure, OIDC: opt.OIDC, PublicURL: opt.PublicURL}).Register(mux)
-	return securityHeaders(mux, opt.Secure || strings.HasPrefix(opt.PublicURL, "https://"))
+	return clientAddress(opt.TrustedProxies, securityHeaders(mux, opt.Secure || strings.HasPrefix(opt.PublicURL, "https://")))
+}
+
+// clientAddress sets each request's RemoteAddr to the client's address, as
+// the trusted proxies tell it in X-Forwarded-For (see auth.Proxies.Client),
+// so that every use of the client's address (the sign-in throttle among
+// them) sees the client rather than the proxy, and never an address a
+// client wrote itself.
+func clientAddress(ps auth.Proxies, h http.Handler) http.Handler {
+	if len(ps) == 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.WithContext(r.Context()) // a shallow copy: a handler does not change its request
+		r2.RemoteAddr = ps.Client(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))
+		h.ServeHTTP(w, r2)
+	})
 }
 
 // contentSecurityPolicy allows the page's own scripts, styles and images

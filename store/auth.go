@@ -90,3 +90,38 @@ func (s *Store) DeleteToken(ctx context.Context, tokenHash string) error {
 		return err
 	})
 }
+
+// DevicesPerUser is how many sign-in devices the store keeps per account:
+// the most recently used ones.
+const DevicesPerUser = 20
+
+// DeviceUserID returns the account a sign-in device key hash was given to,
+// when it was last used after since.
+func (s *Store) DeviceUserID(ctx context.Context, keyHash string, since time.Time) (id int64, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		err := t.queryRow("SELECT user_id FROM signin_devices WHERE key_hash = ? AND used_at > ?", keyHash, millis(since)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return notFound("Device")
+		}
+		return err
+	})
+	return id, err
+}
+
+// RememberDevice records a successful sign-in of userID with a device key
+// hash (new, or already the user's), and forgets the user's devices last
+// used before since and those beyond the DevicesPerUser most recent.
+func (s *Store) RememberDevice(ctx context.Context, keyHash string, userID int64, since time.Time) error {
+	return s.write(ctx, func(t *tx) error {
+		now := millis(time.Now())
+		if _, err := t.exec(`INSERT INTO signin_devices (key_hash, user_id, created_at, used_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (key_hash) DO UPDATE SET used_at = excluded.used_at WHERE signin_devices.user_id = excluded.user_id`,
+			keyHash, userID, now, now); err != nil {
+			return err
+		}
+		_, err := t.exec(`DELETE FROM signin_devices WHERE user_id = ? AND key_hash <> ? AND (used_at <= ? OR key_hash NOT IN
+			(SELECT key_hash FROM signin_devices WHERE user_id = ? AND key_hash <> ? ORDER BY used_at DESC LIMIT ?))`,
+			userID, keyHash, millis(since), userID, keyHash, DevicesPerUser-1)
+		return err
+	})
+}

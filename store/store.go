@@ -360,4 +360,5 @@ var frNotFound = map[string]string{
 	"Signal":       "Signal introuvable.",
 	"Escalation":   "Escalade introuvable.",
 	"Webhook":      "Webhook introuvable.",
+	"Device":       "Appareil inconnu.",
 }

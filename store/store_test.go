@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -870,6 +871,57 @@ func TestTokens(t *testing.T) {
 		}
 		_, err = s.UserIDByToken(ctx, "token-hash")
 		wantCode(t, err, relais.EUNAUTHORIZED)
+	})
+}
+
+// Sign-in devices: a key belongs to one account, is forgotten once unused
+// for long, and an account keeps its most recent devices only.
+func TestSignInDevices(t *testing.T) {
+	onEveryEngine(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		nadia, lea := newUser(t, s, "nadia"), newUser(t, s, "lea")
+		longAgo := time.Now().Add(-time.Hour)
+		if err := s.RememberDevice(ctx, "laptop", nadia.ID, longAgo); err != nil {
+			t.Fatal(err)
+		}
+		if id, err := s.DeviceUserID(ctx, "laptop", longAgo); err != nil || id != nadia.ID {
+			t.Fatalf("DeviceUserID(laptop) = %d, %v; want %d", id, err, nadia.ID)
+		}
+		_, err := s.DeviceUserID(ctx, "unknown", longAgo)
+		wantCode(t, err, relais.ENOTFOUND)
+		_, err = s.DeviceUserID(ctx, "laptop", time.Now().Add(time.Minute))
+		wantCode(t, err, relais.ENOTFOUND) // not used since
+		// Another account signing in with nadia's key does not take it.
+		if err := s.RememberDevice(ctx, "laptop", lea.ID, longAgo); err != nil {
+			t.Fatal(err)
+		}
+		if id, _ := s.DeviceUserID(ctx, "laptop", longAgo); id != nadia.ID {
+			t.Fatalf("the key moved to account %d", id)
+		}
+		for i := range store.DevicesPerUser + 5 {
+			if err := s.RememberDevice(ctx, "browser-"+strconv.Itoa(i), nadia.ID, longAgo); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kept := 0
+		for i := range store.DevicesPerUser + 5 {
+			if _, err := s.DeviceUserID(ctx, "browser-"+strconv.Itoa(i), longAgo); err == nil {
+				kept++
+			}
+		}
+		if _, err := s.DeviceUserID(ctx, "browser-"+strconv.Itoa(store.DevicesPerUser+4), longAgo); err != nil || kept != store.DevicesPerUser {
+			t.Errorf("kept %d devices (want %d), the last one: %v", kept, store.DevicesPerUser, err)
+		}
+		// Devices unused since the limit are forgotten at the next sign-in.
+		if err := s.RememberDevice(ctx, "phone", nadia.ID, time.Now().Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeviceUserID(ctx, "browser-"+strconv.Itoa(store.DevicesPerUser+4), longAgo); relais.ErrorCode(err) != relais.ENOTFOUND {
+			t.Errorf("an old device is kept: %v", err)
+		}
+		if id, err := s.DeviceUserID(ctx, "phone", longAgo); err != nil || id != nadia.ID {
+			t.Errorf("the device just used is gone: %d, %v", id, err)
+		}
 	})
 }
 

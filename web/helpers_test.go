@@ -10,6 +10,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"relais/app"
 	"relais/demo"
@@ -39,6 +41,7 @@ const (
 type env struct {
 	t      *testing.T
 	st     *store.Store
+	svc    *app.Service
 	srv    *httptest.Server
 	spaces map[string]int64 // id by name
 }
@@ -62,14 +65,15 @@ func newEnv(t *testing.T, engine string, opt server.Options) *env {
 		t.Fatalf("demo.Load: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc := app.New(st, events.NewLocal(), log)
 	srv := httptest.NewUnstartedServer(nil)
 	if opt.PublicURL == "" {
 		opt.PublicURL = "http://" + srv.Listener.Addr().String()
 	}
-	srv.Config.Handler = server.Handler(app.New(st, events.NewLocal(), log), log, opt)
+	srv.Config.Handler = server.Handler(svc, log, opt)
 	srv.Start()
 	t.Cleanup(srv.Close)
-	e := &env{t: t, st: st, srv: srv, spaces: map[string]int64{}}
+	e := &env{t: t, st: st, svc: svc, srv: srv, spaces: map[string]int64{}}
 	for _, name := range []string{supportLyon, ventesParis, innovation, clientsPro} {
 		sp, err := st.SpaceByName(ctx, name)
 		if err != nil {
@@ -112,6 +116,8 @@ type browser struct {
 	e    *env
 	hc   *http.Client
 	lang string // Accept-Language
+	// forwardedFor is sent as X-Forwarded-For ("": none).
+	forwardedFor string
 }
 
 func (e *env) browser(t *testing.T, acceptLanguage string) *browser {
@@ -121,6 +127,17 @@ func (e *env) browser(t *testing.T, acceptLanguage string) *browser {
 	}
 	return &browser{t: t, e: e, lang: acceptLanguage, hc: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// browserFrom is browser for a machine whose connections leave from the
+// local address ip (any 127.x.y.z works on Linux's loopback).
+func (e *env) browserFrom(t *testing.T, acceptLanguage, ip string) *browser {
+	b := e.browser(t, acceptLanguage)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	tr := &http.Transport{DialContext: d.DialContext}
+	t.Cleanup(tr.CloseIdleConnections)
+	b.hc.Transport = tr
+	return b
 }
 
 // page is a response with its body read.
@@ -143,6 +160,9 @@ func (b *browser) do(req *http.Request) *page {
 	b.t.Helper()
 	if b.lang != "" {
 		req.Header.Set("Accept-Language", b.lang)
+	}
+	if b.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", b.forwardedFor)
 	}
 	res, err := b.hc.Do(req)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"relais/app"
 	"relais/auth"
 	"relais/lang"
 )
@@ -17,6 +18,10 @@ const (
 	// signinCookie holds the double-submit CSRF token of the sign-in form,
 	// which has no session yet.
 	signinCookie = "relais_signin"
+	// deviceCookie holds the device key of the last account signed in on
+	// this browser: with it, failures elsewhere on that account do not
+	// lock the browser out. It outlives the session and signing out.
+	deviceCookie = "relais_device"
 )
 
 // signinPage is the view of the sign-in form.
@@ -83,7 +88,11 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	login, next := r.PostForm.Get("login"), localPath(r.PostForm.Get("next"))
-	secret, ss, err := s.App.StartSession(r.Context(), login, r.PostForm.Get("password"), remoteHost(r))
+	cred := app.Credentials{Login: login, Password: r.PostForm.Get("password"), From: remoteHost(r)}
+	if d, err := r.Cookie(deviceCookie); err == nil {
+		cred.Device = d.Value
+	}
+	secret, ss, device, err := s.App.StartSession(r.Context(), cred)
 	if err != nil {
 		status, e, msg := s.message(r, lg, err)
 		if status == http.StatusTooManyRequests && e.Field != "" {
@@ -94,6 +103,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, r, sessionCookie, secret, "/", ss.ExpiresAt)
+	s.setCookie(w, r, deviceCookie, device, "/signin", time.Now().Add(app.DeviceLifetime))
 	s.clearCookie(w, r, signinCookie, "/signin")
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"relais/app"
+	"relais/auth"
 	"relais/demo"
 	"relais/events"
 	"relais/server"
@@ -35,7 +36,7 @@ const usage = `Relais — enterprise social spaces where every role works inside
 
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL] [--public-url URL]
-                 [--webhooks-allow-private]
+                 [--webhooks-allow-private] [--trusted-proxies CIDR,…]
                  [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
@@ -43,10 +44,12 @@ Usage:
   relais version
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
-RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP,
-RELAIS_WEBHOOKS_ALLOW_PRIVATE); a flag on the command line wins.
+RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP, RELAIS_PUBLIC_URL,
+RELAIS_WEBHOOKS_ALLOW_PRIVATE, RELAIS_TRUSTED_PROXIES); a flag on the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
 --smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
+--trusted-proxies lists the reverse proxies (CIDR ranges or addresses, 10.0.0.0/8,192.0.2.7) whose
+X-Forwarded-For gives the client's address; from anyone else the header is ignored.
 --oidc-issuer offers "Sign in with your company account" through that OpenID Connect provider
 (RELAIS_OIDC_ISSUER, RELAIS_OIDC_CLIENT_ID, RELAIS_OIDC_CLIENT_SECRET, RELAIS_OIDC_REDIRECT_URL);
 register https://YOUR-HOST/signin/oidc/callback as its redirect URL.
@@ -116,6 +119,9 @@ type Config struct {
 	PublicURL string
 	// WebhooksAllowPrivate lets webhooks go to internal destinations.
 	WebhooksAllowPrivate bool
+	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is
+	// believed, CIDR ranges or addresses ("": none).
+	TrustedProxies string
 }
 
 // defaultConfig returns the defaults.
@@ -156,6 +162,9 @@ func (c *Config) Validate() error {
 		if c.OIDC.RedirectURL == "" && c.PublicURL == "" {
 			return errors.New("--oidc-issuer needs --public-url (or --oidc-redirect-url): the sign-in's callback address comes from the configuration, never from a request")
 		}
+	}
+	if _, err := auth.ParseProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %v", err)
 	}
 	if c.SMTP != "" {
 		if _, err := app.ParseSMTP(c.SMTP); err != nil {
@@ -208,6 +217,8 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			boolean(&cfg.SecureCookies, "secure-cookies", "mark cookies Secure: Relais is served behind TLS (RELAIS_SECURE_COOKIES)")
 		case "smtp":
 			str(&cfg.SMTP, "smtp", "mail server for e-mail: smtp://[user:password@]host:port?from=address (RELAIS_SMTP)")
+		case "trusted-proxies":
+			str(&cfg.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For gives the client's address: CIDR ranges or addresses, comma-separated (RELAIS_TRUSTED_PROXIES)")
 		case "oidc":
 			str(&cfg.OIDC.Issuer, "oidc-issuer", "issuer URL of the company's OpenID Connect provider (RELAIS_OIDC_ISSUER)")
 			str(&cfg.OIDC.ClientID, "oidc-client-id", "client id of Relais at the provider (RELAIS_OIDC_CLIENT_ID)")
@@ -295,7 +306,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks", "trusted-proxies")
 	if err != nil {
 		return err
 	}
@@ -344,6 +355,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopScheduler()
 	go svc.RunScheduler(schedCtx, time.Second)
 	opts := server.Options{Secure: cfg.SecureCookies, PublicURL: cfg.PublicURL}
+	if opts.TrustedProxies, err = auth.ParseProxies(cfg.TrustedProxies); err != nil {
+		return err // checked by Validate
+	}
 	if cfg.OIDC.Issuer != "" {
 		if opts.OIDC, err = app.NewOIDC(cfg.OIDC); err != nil {
 			return err // checked by Validate

@@ -41,7 +41,7 @@ func (s *syncBuffer) String() string {
 
 // envNames are the environment variables the commands read.
 var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES", "RELAIS_SMTP",
-	"RELAIS_WEBHOOKS_ALLOW_PRIVATE"}
+	"RELAIS_WEBHOOKS_ALLOW_PRIVATE", "RELAIS_TRUSTED_PROXIES", "RELAIS_PUBLIC_URL"}
 
 // clearEnv unsets the RELAIS_* variables for the test, so that the
 // environment of whoever runs the tests does not change their outcome.
@@ -112,6 +112,9 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "serve public-url with a query", args: []string{"serve", "--public-url", "https://relais.example.com/?x=1"}, code: 2, stderr: "--public-url", stdoutNone: true},
 		{name: "serve oidc without public-url", args: []string{"serve", "--oidc-issuer", "https://idp.example.com", "--oidc-client-id", "relais"}, code: 2, stderr: "--public-url", stdoutNone: true},
 		{name: "env RELAIS_PUBLIC_URL", env: map[string]string{"RELAIS_PUBLIC_URL": "ftp://relais.example.com"}, args: []string{"serve"}, code: 2, stderr: "--public-url", stdoutNone: true},
+		{name: "serve bad trusted proxy", args: []string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy.example.com"}, code: 2, stderr: "--trusted-proxies", stdoutNone: true},
+		{name: "env RELAIS_TRUSTED_PROXIES", env: map[string]string{"RELAIS_TRUSTED_PROXIES": "10.0.0.0/33"}, args: []string{"serve"}, code: 2, stderr: "--trusted-proxies", stdoutNone: true},
+		{name: "migrate knows no --trusted-proxies", args: []string{"migrate", "--trusted-proxies", "10.0.0.0/8"}, code: 2, stderr: "-trusted-proxies", stdoutNone: true},
 		{name: "migrate knows no --smtp", args: []string{"migrate", "--smtp", "smtp://h:25?from=a@b.c"}, code: 2, stderr: "-smtp", stdoutNone: true},
 		{name: "env RELAIS_SMTP", env: map[string]string{"RELAIS_SMTP": "smtp://mail.example.com"}, args: []string{"serve"}, code: 2, stderr: "--smtp", stdoutNone: true},
 		{name: "migrate extra argument", args: []string{"migrate", "--db", "sqlite:" + filepath.Join(tmp, "never.db"), "again"}, code: 2, stderr: "unexpected argument", stdoutNone: true},
@@ -533,6 +536,40 @@ func TestServeKeptOrganizationPassword(t *testing.T) {
 	if strings.Contains(out, `(password "demo")`) {
 		t.Errorf("the accounts of a kept organization are printed with the password of this run "+
 			"(\"demo\"), which they do not have (theirs is \"pw\"):\n%s", out)
+	}
+}
+
+// TestServeTrustedProxies: RELAIS_TRUSTED_PROXIES reaches the server, whose
+// throttle then counts the users behind the proxy apart.
+func TestServeTrustedProxies(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("RELAIS_TRUSTED_PROXIES", "127.0.0.1/32")
+	db := "sqlite:" + filepath.Join(t.TempDir(), "relais.db")
+	s := startServe(t, "--addr", "127.0.0.1:0", "--db", db, "--demo", "--demo-password", "pw")
+	defer s.stop(t)
+	signIn := func(login, password, xff string) int {
+		body, _ := json.Marshal(map[string]string{"login": login, "password": password})
+		req, _ := http.NewRequest("POST", s.url+"/api/v1/tokens", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 6 {
+		if code := signIn("guess"+strconv.Itoa(i), "x", "203.0.113.1"); code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d, want 401", i+1, code)
+		}
+	}
+	// Inside the window of a second that the 6th failure opened.
+	if code := signIn("samir", "pw", "203.0.113.2"); code != http.StatusCreated {
+		t.Errorf("another user behind the proxy: %d, want 201", code)
+	}
+	if code := signIn("samir", "pw", "203.0.113.1"); code != http.StatusTooManyRequests {
+		t.Errorf("the failing address behind the proxy: %d, want 429", code)
 	}
 }
 
