@@ -394,6 +394,16 @@ func (r *response) wantError(t *testing.T, status int, rule string) apiError {
 	return e
 }
 
+// wantUnseen checks that r is the 404 of a thing the caller may not even
+// know exists: not found, naming no rule, as for an unknown id.
+func (r *response) wantUnseen(t *testing.T) {
+	t.Helper()
+	e := r.wantError(t, 404, "")
+	if e.Error != nil && e.Error.Rule != "" {
+		t.Errorf("a 404 names the rule %q, which tells the thing exists: %s", e.Error.Rule, r)
+	}
+}
+
 func truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:n] + "…"

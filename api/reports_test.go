@@ -238,7 +238,8 @@ func TestReportAPI(t *testing.T) {
 		}{
 			"samir": {200, ""}, "claire": {200, ""}, "victor": {200, ""},
 			"paul": {403, policy.RuleReportReaders}, "lea": {403, policy.RuleReportReaders},
-			"xavier": {403, policy.RuleCommunityAudience}, "olivia": {403, policy.RuleCommunityAudience},
+			// To externals, the internal community does not exist.
+			"xavier": {404, ""}, "olivia": {404, ""},
 		} {
 			resp := e.as(t, login).get(t, c.path(c.period()))
 			if want.status == 200 {
@@ -261,7 +262,7 @@ func TestReportAPI(t *testing.T) {
 		}
 		checkSchema(t, e, team)
 		e.as(t, "paul").get(t, support).wantError(t, 403, policy.RuleReportReaders)
-		e.as(t, "claire").get(t, support).wantError(t, 403, policy.RuleTeamOutsider)
+		e.as(t, "claire").get(t, support).wantUnseen(t)
 		e.as(t, "claire").get(t, "/api/v1/spaces/999999/report").wantError(t, 404, "")
 
 		// Periods: the default is the last closed month; period is month's
@@ -399,7 +400,7 @@ func TestReportNarrativeAPI(t *testing.T) {
 			status int
 			rule   string
 		}{"claire": {403, policy.RuleReportNarrators}, "victor": {403, policy.RuleReportNarrators}, "paul": {403, policy.RuleReportNarrators},
-			"xavier": {403, policy.RuleCommunityAudience}} {
+			"xavier": {404, ""}} {
 			e.as(t, login).put(t, path, map[string]string{"period": month, "narrative": "x"}).wantError(t, want.status, want.rule)
 		}
 		en := e.as(t, "claire").in("en").put(t, path, map[string]string{"period": month, "narrative": "x"}).wantError(t, 403, "")
@@ -481,8 +482,8 @@ func TestBenefitsAPI(t *testing.T) {
 			{"unknown post", "paul", `{"post_id":999999,"kind":"risk","amount":1}`, 404, ""},
 			{"unknown signal", "paul", `{"signal_id":999999,"kind":"risk","amount":1}`, 404, "signal_id"},
 			{"a signal one cannot see", "admin", `{"signal_id":` + id(c.s1) + `,"kind":"risk","amount":1}`, 404, "signal_id"},
-			{"a post one cannot read", "admin", `{"post_id":` + p1 + `,"kind":"risk","amount":1}`, 403, ""},
-			{"external, internal community", "xavier", `{"post_id":` + p1 + `,"kind":"risk","amount":1}`, 403, ""},
+			{"a post one cannot read", "admin", `{"post_id":` + p1 + `,"kind":"risk","amount":1}`, 404, ""},
+			{"external, internal community", "xavier", `{"post_id":` + p1 + `,"kind":"risk","amount":1}`, 404, ""},
 		} {
 			t.Run(bc.name, func(t *testing.T) {
 				en := e.as(t, bc.as).in("en").post(t, "/api/v1/benefits", bc.body).wantError(t, bc.status, "")

@@ -94,7 +94,7 @@ func (s *Service) figuresView(ctx context.Context, u *relais.User, spaceID int64
 	if err != nil {
 		return nil, err
 	}
-	if err := v.Can.ReadReport.Err(); err != nil {
+	if err := v.refuse(v.Can.ReadReport, spaceNotFound); err != nil {
 		return nil, err
 	}
 	return v, nil

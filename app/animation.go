@@ -37,21 +37,14 @@ func (s *Service) may(ctx context.Context, u *relais.User, spaceID int64, act po
 	return v, d, nil
 }
 
-// postFor loads a post whose space the actor may see and decides act on
-// it. A post the actor may not read does not exist for them.
+// postFor loads a post the actor may see (visiblePost: to anyone else it
+// does not exist) and decides act on it.
 func (s *Service) postFor(ctx context.Context, u *relais.User, postID int64, act policy.Action) (*relais.Post, *SpaceView, policy.Decision, error) {
-	p, err := s.Store.PostByID(ctx, postID)
-	if err != nil {
-		return nil, nil, policy.Decision{}, err
-	}
-	v, err := s.spaceView(ctx, u, p.SpaceID)
+	p, v, err := s.visiblePost(ctx, u, postID)
 	if err != nil {
 		return nil, nil, policy.Decision{}, err
 	}
 	d := policy.Decide(policy.ActorOf(u), act, target(v.Space, v.Relation))
-	if !v.Can.Read.Allowed() && !d.Allowed() {
-		return nil, nil, d, &relais.Error{Code: relais.ENOTFOUND, Message: "Post not found.", MessageFR: "Message introuvable."}
-	}
 	if err := d.Err(); err != nil {
 		return nil, nil, d, err
 	}

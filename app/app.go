@@ -158,14 +158,14 @@ type SpaceView struct {
 	Can      Permissions
 }
 
-// spaceView loads a space and the actor's relation to it, and refuses it
-// when the actor may not even see it.
+// spaceView loads a space and the actor's relation to it; to an actor who
+// may not even see it, it does not exist.
 func (s *Service) spaceView(ctx context.Context, u *relais.User, spaceID int64) (*SpaceView, error) {
 	v, err := s.loadSpaceView(ctx, u, spaceID)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.Can.View.Err(); err != nil {
+	if err := v.refuse(v.Can.View, spaceNotFound); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -262,16 +262,14 @@ type JoinResult struct {
 // charter's current version, or files their request when a steward must
 // approve it.
 func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, charterVersion int) (*JoinResult, error) {
-	// The join decision covers whether the actor may see the space at all.
 	v, err := s.loadSpaceView(ctx, u, spaceID)
 	if err != nil {
 		return nil, err
 	}
 	d := v.Can.Join
-	if d.Effect == policy.Deny {
-		err := d.Err().(*relais.Error)
+	if err := v.refuse(d, spaceNotFound); err != nil {
 		if d.Rule.ID == policy.RuleJoinAlreadyMember {
-			err.Code = relais.ECONFLICT
+			err.(*relais.Error).Code = relais.ECONFLICT
 		}
 		return nil, err
 	}

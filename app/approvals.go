@@ -49,7 +49,7 @@ func (s *Service) Approval(ctx context.Context, u *relais.User, id int64) (*rela
 		return nil, err
 	}
 	if x.RequesterID != u.ID && policy.Decide(policy.ActorOf(u), policy.DecideApproval, approvalTarget(x)).Effect != policy.Allow {
-		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Approval request not found.", MessageFR: "Demande d'approbation introuvable."}
+		return nil, store.NotFound("Approval")
 	}
 	return x, nil
 }
@@ -70,7 +70,7 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 	d := policy.Decide(policy.ActorOf(u), policy.DecideApproval, approvalTarget(x))
 	if x.RequesterID != u.ID && d.Effect != policy.Allow {
 		// Who may neither decide nor see a request learns nothing of it.
-		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Approval request not found.", MessageFR: "Demande d'approbation introuvable."}
+		return nil, store.NotFound("Approval")
 	}
 	if err := d.Err(); err != nil {
 		return nil, err

@@ -144,7 +144,7 @@ func (s *Service) coachingFor(ctx context.Context, u *relais.User, id int64) (*r
 	}
 	party := c.ManagerID == u.ID || c.CoachID == u.ID
 	if d := policy.Decide(policy.ActorOf(u), policy.TakePartCoaching, policy.Target{Member: party}); d.Effect != policy.Allow {
-		return nil, &relais.Error{Code: relais.ENOTFOUND, Rule: d.Rule.ID, Message: "Coaching not found.", MessageFR: "Accompagnement introuvable."}
+		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Coaching not found.", MessageFR: "Accompagnement introuvable."}
 	}
 	return c, nil
 }

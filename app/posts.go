@@ -79,24 +79,21 @@ type Thread struct {
 	Problem *relais.Problem
 }
 
-// visiblePost loads a post and its space, refusing what the actor may not
-// read. A post that is not published is shown to its author alone.
+// visiblePost loads a post and its space; a post the actor may not see
+// (seesPost) does not exist for them.
 func (s *Service) visiblePost(ctx context.Context, u *relais.User, postID int64) (*relais.Post, *SpaceView, error) {
 	p, err := s.Store.PostByID(ctx, postID)
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := s.spaceView(ctx, u, p.SpaceID)
+	v, err := s.loadSpaceView(ctx, u, p.SpaceID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := v.Can.Read.Err(); err != nil {
+	if ok, err := s.seesPost(ctx, u, p, v); err != nil {
 		return nil, nil, err
-	}
-	// A hidden post stays readable by its author and by who moderates the
-	// space, so that it can be reviewed and restored.
-	if p.Status != relais.StatusPublished && p.AuthorID != u.ID && !(p.Status == relais.StatusHidden && v.Can.Moderate.Allowed()) {
-		return nil, nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Post not found.", MessageFR: "Message introuvable."}
+	} else if !ok {
+		return nil, nil, postNotFound()
 	}
 	return p, v, nil
 }

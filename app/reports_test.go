@@ -363,22 +363,34 @@ func TestReportReaders(t *testing.T) {
 				"paul":   policy.RuleReportReaders,
 				"lea":    policy.RuleReportReaders,
 				"admin":  policy.RuleReportReaders,
-				"xavier": policy.RuleCommunityAudience,
-				"olivia": policy.RuleCommunityAudience,
+				// Externals may not even see that the internal space exists.
+				"xavier": relais.ENOTFOUND,
+				"olivia": relais.ENOTFOUND,
 			} {
 				_, err := f.report(t, login)
 				if rule == "" && err != nil {
 					t.Errorf("%s: %v", login, err)
 				}
-				if rule != "" {
+				if rule == relais.ENOTFOUND {
+					if e := relais.AsError(err); err == nil || e.Code != relais.ENOTFOUND || e.Rule != "" {
+						t.Errorf("%s: %v, want not found", login, err)
+					}
+				} else if rule != "" {
 					if e := relais.AsError(err); err == nil || e.Code != relais.EFORBIDDEN || e.Rule != rule {
 						t.Errorf("%s: %v, want forbidden by %s", login, err, rule)
 					}
 				}
 			}
 			support, _ := f.st.SpaceByName(f.ctx, "Support Lyon")
-			for login, rule := range map[string]string{"marc": "", "paul": policy.RuleReportReaders, "claire": policy.RuleTeamOutsider} {
+			// To the community manager, the team space does not exist.
+			for login, rule := range map[string]string{"marc": "", "paul": policy.RuleReportReaders, "claire": ""} {
 				_, err := f.svc.Report(f.ctx, f.u(login), support.ID, f.start, f.end.AddDate(0, 0, -1))
+				if login == "claire" {
+					if relais.ErrorCode(err) != relais.ENOTFOUND {
+						t.Errorf("claire on Support Lyon: %v, want not found", err)
+					}
+					continue
+				}
 				if e := relais.AsError(err); (rule == "" && err != nil) || (rule != "" && (err == nil || e.Rule != rule)) {
 					t.Errorf("%s on Support Lyon: %v, want rule %q", login, err, rule)
 				}
@@ -449,11 +461,15 @@ func TestReportNarrative(t *testing.T) {
 			}
 			// Readers who do not animate the space read only.
 			for login, rule := range map[string]string{"claire": policy.RuleReportNarrators, "victor": policy.RuleReportNarrators,
-				"paul": policy.RuleReportNarrators, "xavier": policy.RuleCommunityAudience} {
+				"paul": policy.RuleReportNarrators} {
 				_, err := f.svc.SetNarrative(f.ctx, f.u(login), f.space.ID, month, "x")
 				if e := relais.AsError(err); err == nil || e.Code != relais.EFORBIDDEN || e.Rule != rule || e.MessageFR == "" {
 					t.Errorf("%s writes the narrative: %v, want forbidden by %s", login, err, rule)
 				}
+			}
+			// To an external, the internal community does not exist.
+			if _, err := f.svc.SetNarrative(f.ctx, f.u("xavier"), f.space.ID, month, "x"); relais.ErrorCode(err) != relais.ENOTFOUND {
+				t.Errorf("xavier writes the narrative: %v, want not found", err)
 			}
 			support, _ := f.st.SpaceByName(f.ctx, "Support Lyon")
 			if _, err := f.svc.SetNarrative(f.ctx, f.u("marc"), support.ID, "2024-01", "L'équipe a tenu."); err != nil {
@@ -508,11 +524,11 @@ func TestBenefits(t *testing.T) {
 				{"long note", "paul", relais.NewBenefit{PostID: p1, Kind: "risk", Amount: "1", Note: strings.Repeat("n", relais.MaxNote+1)}, relais.EINVALID, "note"},
 				{"unknown post", "paul", relais.NewBenefit{PostID: 999999, Kind: "risk", Amount: "1"}, relais.ENOTFOUND, ""},
 				{"unknown signal", "paul", relais.NewBenefit{SignalID: 999999, Kind: "risk", Amount: "1"}, relais.ENOTFOUND, "signal_id"},
-				{"a post one cannot read", "admin", relais.NewBenefit{PostID: p1, Kind: "risk", Amount: "1"}, relais.EFORBIDDEN, ""},
-				{"a post of an internal community, external", "xavier", relais.NewBenefit{PostID: p1, Kind: "risk", Amount: "1"}, relais.EFORBIDDEN, ""},
+				{"a post one cannot read", "admin", relais.NewBenefit{PostID: p1, Kind: "risk", Amount: "1"}, relais.ENOTFOUND, ""},
+				{"a post of an internal community, external", "xavier", relais.NewBenefit{PostID: p1, Kind: "risk", Amount: "1"}, relais.ENOTFOUND, ""},
 				{"a signal one cannot see", "admin", relais.NewBenefit{SignalID: s1, Kind: "risk", Amount: "1"}, relais.ENOTFOUND, "signal_id"},
 				{"a post another cannot see yet", "paul", relais.NewBenefit{PostID: f.posts["P6"], Kind: "risk", Amount: "1"}, relais.ENOTFOUND, ""},
-				{"one's own post pending approval", "nadia", relais.NewBenefit{PostID: f.posts["P6"], Kind: "risk", Amount: "1"}, relais.EFORBIDDEN, ""},
+				{"one's own post pending approval, in a space one left", "nadia", relais.NewBenefit{PostID: f.posts["P6"], Kind: "risk", Amount: "1"}, relais.ENOTFOUND, ""},
 			} {
 				_, err := f.svc.DeclareBenefit(ctx, f.u(c.login), c.in)
 				e := relais.AsError(err)

@@ -337,6 +337,11 @@ func int64Args(ids []int64) []any {
 	return args
 }
 
+// NotFound returns the error of an unknown id of a kind ("Space", "Post",
+// …). The services answer the same error for what the actor may not even
+// know exists, so that both read alike.
+func NotFound(what string) error { return notFound(what) }
+
 func notFound(what string) error {
 	return &relais.Error{Code: relais.ENOTFOUND, Message: what + " not found.", MessageFR: frNotFound[what]}
 }

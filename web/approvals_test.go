@@ -193,7 +193,7 @@ func TestApprovalsRefused(t *testing.T) {
 			b := e.browser(t, "en")
 			p := b.postForm(b.signIn(login), "/approvals/"+id+"/approve", url.Values{})
 			mustStatus(t, p, http.StatusNotFound)
-			mustContain(t, p, "Approval request not found.")
+			mustContain(t, p, "Approval not found.")
 			mustNotContain(t, p, "Sondage satisfaction")
 		}
 		mustStatus(t, olivia.get(thread), http.StatusOK)

@@ -271,6 +271,29 @@ func mustNotContain(t *testing.T, p *page, texts ...string) {
 	}
 }
 
+// mustBeUnseen fails unless the page is the 404 of a thing the visitor may
+// not even know exists: the very page of an unknown id (path with its id
+// replaced by one that exists nowhere, fetched the same way), naming no
+// rule.
+func mustBeUnseen(t *testing.T, b *browser, p *page, path, unknownPath string) {
+	t.Helper()
+	if p.Status != http.StatusNotFound {
+		t.Fatalf("status %d, want 404:\n%s", p.Status, p.Body)
+	}
+	if strings.Contains(p.Body, `class="rule-id"`) {
+		t.Errorf("the 404 page names a rule:\n%s", p.Body)
+	}
+	u := b.get(unknownPath)
+	// The pages differ by their own address alone (as is, and escaped in
+	// the links that come back to it).
+	same := func(body, at string) string {
+		return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(at)+`|`+regexp.QuoteMeta(url.QueryEscape(at))).ReplaceAllString(body, "PATH")
+	}
+	if u.Status != p.Status || same(u.Body, unknownPath) != same(p.Body, path) {
+		t.Errorf("%s answers otherwise than %s (%d):\n%s\n---\n%s", path, unknownPath, u.Status, p.Body, u.Body)
+	}
+}
+
 // mustStatus fails unless the page has the status.
 func mustStatus(t *testing.T, p *page, status int) {
 	t.Helper()

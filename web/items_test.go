@@ -105,10 +105,10 @@ func TestItemsThreadForms(t *testing.T) {
 
 		t.Run("outsiders see no items", func(t *testing.T) {
 			lea := signedIn(t, e, "lea")
-			mustStatus(t, lea.get(e.spacePath(supportLyon)+"/items"), http.StatusForbidden)
+			mustBeUnseen(t, lea, lea.get(e.spacePath(supportLyon)+"/items"), e.spacePath(supportLyon)+"/items", "/spaces/999999/items")
 			p := lea.get(e.spacePath(ventesParis))
 			mustNotContain(t, p, demoTask)
-			mustStatus(t, lea.get(path), http.StatusForbidden)
+			mustBeUnseen(t, lea, lea.get(path), path, "/posts/999999")
 		})
 
 		t.Run("no task form in a community", func(t *testing.T) {

@@ -97,7 +97,7 @@ func TestRoutinesPages(t *testing.T) {
 		t.Run("outsiders and communities", func(t *testing.T) {
 			nadia := e.browser(t, "en")
 			nadia.signIn("nadia")
-			mustStatus(t, nadia.get(support+"/routines"), http.StatusForbidden)
+			mustBeUnseen(t, nadia, nadia.get(support+"/routines"), support+"/routines", "/spaces/999999/routines")
 			mustNotContain(t, nadia.get(e.spacePath(ventesParis)), "Priorités de la semaine")
 			samir := e.browser(t, "en")
 			samir.signIn("samir")
@@ -151,7 +151,7 @@ func TestRoutinesPages(t *testing.T) {
 
 			nadia := e.browser(t, "fr")
 			nadia.signIn("nadia")
-			mustStatus(t, nadia.get(path), http.StatusForbidden)
+			mustBeUnseen(t, nadia, nadia.get(path), path, "/posts/999999")
 		})
 	})
 }

@@ -217,20 +217,16 @@ func TestSamirCannotPostInSupportLyon(t *testing.T) {
 			b := e.browser(t, lg)
 			home := b.signIn("samir")
 			mustNotContain(t, home, supportLyon, ventesParis)
+			// To him the team space does not exist: its page is that of an
+			// unknown id.
 			path := e.spacePath(supportLyon)
 			sp := b.get(path)
-			mustStatus(t, sp, http.StatusForbidden)
-			r := rule(policy.RuleTeamOutsider)
-			sentence := r.EN
-			if lg == "fr" {
-				sentence = r.FR
-			}
-			mustContain(t, sp, esc(sentence), policy.RuleTeamOutsider)
-			mustNotContain(t, sp, `action="`+path+`/posts"`, "Priorités de la semaine 47")
-			// Posting anyway is refused with the same rule, and writes nothing.
+			mustBeUnseen(t, b, sp, path, "/spaces/999999")
+			mustNotContain(t, sp, `action="`+path+`/posts"`, "Priorités de la semaine 47", policy.RuleTeamOutsider)
+			// Posting anyway finds nothing, and writes nothing.
 			p := b.postForm(home, path+"/posts", url.Values{"kind": {"discussion"}, "title": {"Intrusion"}, "body": {"x"}})
-			mustStatus(t, p, http.StatusForbidden)
-			mustContain(t, p, esc(sentence), policy.RuleTeamOutsider)
+			mustStatus(t, p, http.StatusNotFound)
+			mustNotContain(t, p, policy.RuleTeamOutsider)
 		}
 		// A space one may see but not post in shows the rule in the form's place.
 		b := e.browser(t, "en")
@@ -444,23 +440,20 @@ func TestErrorPages(t *testing.T) {
 			mustStatus(t, p, http.StatusNotFound)
 			mustContain(t, p, `<html lang="fr">`, "Retour à mes espaces")
 		}
-		// A team thread is not found for an outsider, and its space is
-		// forbidden with the rule.
+		// A team thread and its space do not exist for an outsider.
 		id := e.postID(supportLyon, "Priorités de la semaine 47")
-		p := b.get("/posts/" + strconv.FormatInt(id, 10))
-		if p.Status != http.StatusForbidden && p.Status != http.StatusNotFound {
-			t.Errorf("outsider reads a team thread: %d", p.Status)
-		}
+		path := "/posts/" + strconv.FormatInt(id, 10)
+		p := b.get(path)
+		mustBeUnseen(t, b, p, path, "/posts/999999")
 		mustNotContain(t, p, "Résorber le stock")
 		p = b.get(e.spacePath(supportLyon))
-		mustStatus(t, p, http.StatusForbidden)
-		mustContain(t, p, "Accès refusé", policy.RuleTeamOutsider, esc(rule(policy.RuleTeamOutsider).FR))
+		mustBeUnseen(t, b, p, e.spacePath(supportLyon), "/spaces/999999")
+		mustContain(t, p, "Page introuvable", "Espace introuvable.")
 		// An external account never enters a team space.
 		x := e.browser(t, "en")
 		x.signIn("xavier")
 		p = x.get(e.spacePath(ventesParis))
-		mustStatus(t, p, http.StatusForbidden)
-		mustContain(t, p, policy.RuleTeamExternal, esc(rule(policy.RuleTeamExternal).EN))
+		mustBeUnseen(t, x, p, e.spacePath(ventesParis), "/spaces/999999")
 		// A reaction on a team thread by an outsider is refused.
 		home := x.get("/")
 		r := x.postForm(home, "/posts/"+strconv.FormatInt(id, 10)+"/reactions", url.Values{"kind": {"like"}})
