@@ -239,6 +239,12 @@ const (
 	ApproveWelcome  ApprovalKind = "space.welcome"
 	ApproveInvite   ApprovalKind = "member.invite"
 	ApproveRemove   ApprovalKind = "member.remove"
+	// ApproveSignal and ApproveEscalation route a situation out of the
+	// space; ApproveDismiss closes a participant's suggestion of a signal
+	// without raising it.
+	ApproveSignal     ApprovalKind = "signal.raise"
+	ApproveEscalation ApprovalKind = "escalation.raise"
+	ApproveDismiss    ApprovalKind = "signal.dismiss"
 )
 
 // ActionPayload is what a steward's action waiting for approval will do.
@@ -252,13 +258,28 @@ type ActionPayload struct {
 	Pin bool `json:"pin,omitempty"`
 	// space.welcome: the new welcome message.
 	Welcome string `json:"welcome,omitempty"`
-	// member.invite and member.remove: the person concerned.
+	// member.invite and member.remove: the person concerned; signal.raise:
+	// the person who owns the signal; escalation.raise: its assignee;
+	// signal.dismiss: the participant who suggested the signal.
 	UserID   int64  `json:"user_id,omitempty"`
 	UserName string `json:"user_name,omitempty"`
 	Message  string `json:"message,omitempty"`
 	// post.schedule: the post prepared and when it appears.
 	Title     string     `json:"title,omitempty"`
 	PublishAt *time.Time `json:"publish_at,omitempty"`
+	// signal.raise: the unit whose head owns the signal (instead of a
+	// person), and the participant's suggestion it answers, if any.
+	UnitID       int64  `json:"unit_id,omitempty"`
+	UnitName     string `json:"unit_name,omitempty"`
+	SuggestionID int64  `json:"suggestion_id,omitempty"`
+	// signal.raise and escalation.raise: the summary the owner reads.
+	Summary string `json:"summary,omitempty"`
+	// escalation.raise: its severity, and the deadline the steward set
+	// (none: by severity, from the approval).
+	Severity Severity   `json:"severity,omitempty"`
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// signal.dismiss: the suggestion's note.
+	Note string `json:"note,omitempty"`
 }
 
 // Post opens a thread in a space.
@@ -405,8 +426,9 @@ type Approval struct {
 	ID     int64        `json:"id"`
 	Kind   ApprovalKind `json:"kind"`
 	PostID int64        `json:"post_id,omitempty"`
-	// TargetID is the scheduled post, invitation or person a steward's
-	// action applies to; Action says what it will do.
+	// TargetID is the scheduled post, invitation, person or suggestion a
+	// steward's action applies to, and for a signal or an escalation, the
+	// one created once approved; Action says what it will do.
 	TargetID int64          `json:"target_id,omitempty"`
 	Action   *ActionPayload `json:"action,omitempty"`
 	ReplyID  int64          `json:"reply_id,omitempty"`

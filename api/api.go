@@ -46,7 +46,10 @@ type Route struct {
 	Request  string
 	Response string
 	Status   int // success status
-	handle   func(w http.ResponseWriter, r *http.Request, u *relais.User) error
+	// Pending is true when a steward in co-pilot gets 202 and an
+	// ActionResult instead: the action waits for their mentor.
+	Pending bool
+	handle  func(w http.ResponseWriter, r *http.Request, u *relais.User) error
 }
 
 // Pattern returns the ServeMux pattern of the route.

@@ -6,6 +6,7 @@ package api_test
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -368,6 +369,33 @@ func TestLibrary(t *testing.T) {
 			// paul wrote the thread: the demo's practice was reused once too.
 			if mine.PracticesReused != 2 {
 				t.Errorf("paul's practices reused %d, want 2", mine.PracticesReused)
+			}
+		})
+
+		t.Run("never into a community with externals", func(t *testing.T) {
+			// nadia belongs to Clients Pro, a mixed community: its customers
+			// would read what the library keeps for employees.
+			r := nadia.in("en").post(t, "/api/v1/practices/"+id(pr.ID)+"/reuse", map[string]any{"space_id": e.spaces[clientsPro]})
+			if er := r.wantError(t, 403, policy.RulePracticeReuseInternal); er.Error == nil || !strings.Contains(er.Error.Message, "external or mixed community") {
+				t.Errorf("message %s", r)
+			}
+			r = nadia.in("fr").post(t, "/api/v1/practices/"+id(pr.ID)+"/reuse", map[string]any{"space_id": e.spaces[clientsPro]})
+			if er := r.wantError(t, 403, policy.RulePracticeReuseInternal); er.Error == nil || !strings.Contains(er.Error.Message, "communauté externe ou mixte") {
+				t.Errorf("message %s", r)
+			}
+			var got practiceJSON
+			nadia.get(t, "/api/v1/practices/"+id(pr.ID)).wantStatus(t, 200).decode(t, &got)
+			if got.Reuses != 1 {
+				t.Errorf("reuses %d, want 1", got.Reuses)
+			}
+			var rb struct {
+				Rules []struct{ ID, FR, EN string } `json:"rules"`
+			}
+			nadia.get(t, "/api/v1/rulebook").wantStatus(t, 200).decode(t, &rb)
+			if !slices.ContainsFunc(rb.Rules, func(r struct{ ID, FR, EN string }) bool {
+				return r.ID == policy.RulePracticeReuseInternal && r.FR != "" && r.EN != ""
+			}) {
+				t.Errorf("the rulebook lacks %s", policy.RulePracticeReuseInternal)
 			}
 		})
 

@@ -75,6 +75,10 @@ func operation(rt Route) map[string]any {
 			"content": map[string]any{"application/json": map[string]any{"schema": ref("JoinResult")}}}
 		responses["409"], responses["422"] = errResp, errResp
 	}
+	if rt.Pending {
+		responses["202"] = map[string]any{"description": "Waiting for the approval of the mentor of a steward in co-pilot",
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("ActionResult")}}}
+	}
 	if rt.Auth {
 		op["security"] = []any{map[string]any{"bearer": []any{}}}
 		responses["401"], responses["403"] = errResp, errResp
@@ -240,7 +244,8 @@ var schemas = map[string]any{
 		"post_id": integer, "reply_id": integer, "space_id": integer, "kind": postKinds, "title": str, "excerpt": str, "created_at": instant}),
 	"SearchResults": obj([]string{"results"}, map[string]any{"query": str, "results": array(ref("SearchResult"))}),
 	"Approval": obj([]string{"id", "kind", "space_id", "status", "requester_id"}, map[string]any{
-		"id": integer, "kind": enum("post", "reply", "join", "post.moderate", "post.pin", "post.schedule", "space.welcome", "member.invite", "member.remove"),
+		"id": integer, "kind": enum("post", "reply", "join", "post.moderate", "post.pin", "post.schedule", "space.welcome", "member.invite", "member.remove",
+			"signal.raise", "escalation.raise", "signal.dismiss"),
 		"post_id": integer, "reply_id": integer, "space_id": integer, "target_id": integer, "action": ref("ActionPayload"),
 		"join_request_id": integer, "join_user_name": str, "join_approve": boolean, "join_reason": str,
 		"space_name": str, "post_title": str, "body": str, "requester_id": integer, "requester_name": str,
@@ -263,7 +268,9 @@ var schemas = map[string]any{
 	"Rulebook":      obj([]string{"rules"}, map[string]any{"rules": array(ref("Rule"))}),
 
 	"ActionPayload": obj(nil, map[string]any{"op": enum("hide", "restore"), "rule": str, "reason": str, "pin": boolean,
-		"welcome": str, "user_id": integer, "user_name": str, "message": str, "title": str, "publish_at": instant}),
+		"welcome": str, "user_id": integer, "user_name": str, "message": str, "title": str, "publish_at": instant,
+		"unit_id": integer, "unit_name": str, "suggestion_id": integer, "summary": str, "severity": enum("low", "high", "critical"),
+		"deadline": instant, "note": str}),
 	"ActionResult": obj([]string{"status", "rule"}, map[string]any{"status": enum("done", "pending_approval"),
 		"approval_id": integer, "rule": str}),
 	"NewFlag": obj([]string{"reason"}, map[string]any{"reason": map[string]any{"type": "string", "minLength": 1, "maxLength": 2000}}),

@@ -12,16 +12,16 @@ import (
 // suggestions and escalations.
 func (s *Server) signalRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/signals", Auth: true, Summary: "Route a post to whoever decides: a person (owner_login) or a unit (unit_id) (stewards, a team's manager)", Request: "NewSignal", Response: "Signal", Status: 201, handle: s.raiseSignal},
+		{Method: "POST", Path: "/api/v1/signals", Auth: true, Summary: "Route a post to whoever decides: a person (owner_login) or a unit (unit_id) (stewards, a team's manager)", Request: "NewSignal", Response: "Signal", Status: 201, Pending: true, handle: s.raiseSignal},
 		{Method: "GET", Path: "/api/v1/signals", Auth: true, Summary: "The signals the caller owns and raised; for the community manager, the stale ones too", Response: "SignalLists", Status: 200, handle: s.signals},
 		{Method: "GET", Path: "/api/v1/signals/{id}", Auth: true, Summary: "One signal with its history", Response: "Signal", Status: 200, handle: s.signal},
 		{Method: "POST", Path: "/api/v1/signals/{id}/decision", Auth: true, Summary: "Acknowledge, accept, reject, plan or close a signal one owns; the decision is shown in the thread", Request: "SignalDecision", Response: "Signal", Status: 200, handle: s.decideSignal},
 		{Method: "POST", Path: "/api/v1/posts/{id}/signal-suggestions", Auth: true, Summary: "Suggest to the stewards that a post be routed to whoever decides (participants)", Request: "NewSuggestion", Response: "SignalSuggestion", Status: 201, handle: s.suggestSignal},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/signal-suggestions", Auth: true, Summary: "The open suggestions of a space (stewards, a team's manager)", Response: "SignalSuggestionList", Status: 200, handle: s.signalSuggestions},
-		{Method: "POST", Path: "/api/v1/spaces/{id}/signal-suggestions/{suggestion_id}/dismiss", Auth: true, Summary: "Close a suggestion without raising a signal", Status: 204, handle: s.dismissSuggestion},
+		{Method: "POST", Path: "/api/v1/spaces/{id}/signal-suggestions/{suggestion_id}/dismiss", Auth: true, Summary: "Close a suggestion without raising a signal", Status: 204, Pending: true, handle: s.dismissSuggestion},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/signal-deadline", Auth: true, Summary: "The days owners have to answer the signals of a space (default 14)", Response: "SignalDeadline", Status: 200, handle: s.signalDeadline},
 		{Method: "PUT", Path: "/api/v1/spaces/{id}/signal-deadline", Auth: true, Summary: "Set the days owners have to answer the signals of a space, 1 to 90 (the community manager)", Request: "SignalDeadline", Response: "SignalDeadline", Status: 200, handle: s.setSignalDeadline},
-		{Method: "POST", Path: "/api/v1/escalations", Auth: true, Summary: "Escalate a difficult situation to the community manager or a named responsible person (stewards, a team's manager)", Request: "NewEscalation", Response: "Escalation", Status: 201, handle: s.escalate},
+		{Method: "POST", Path: "/api/v1/escalations", Auth: true, Summary: "Escalate a difficult situation to the community manager or a named responsible person (stewards, a team's manager)", Request: "NewEscalation", Response: "Escalation", Status: 201, Pending: true, handle: s.escalate},
 		{Method: "GET", Path: "/api/v1/escalations", Auth: true, Summary: "Every escalation for the community manager; for others, those they raised or were assigned", Response: "EscalationList", Status: 200, handle: s.escalations},
 		{Method: "GET", Path: "/api/v1/escalations/{id}", Auth: true, Summary: "One escalation", Response: "Escalation", Status: 200, handle: s.escalation},
 		{Method: "POST", Path: "/api/v1/escalations/{id}/resolve", Auth: true, Summary: "Resolve an escalation (its assignee, the community manager)", Request: "Resolution", Response: "Escalation", Status: 200, handle: s.resolveEscalation},
@@ -47,13 +47,26 @@ func (s *Server) raiseSignal(w http.ResponseWriter, r *http.Request, u *relais.U
 	case *in.PostID <= 0 || in.UnitID < 0 || in.SuggestionID < 0:
 		return &relais.Error{Code: relais.EINVALID, Message: "Ids are positive integers.", MessageFR: "Les identifiants sont des entiers positifs."}
 	}
-	g, err := s.App.RaiseSignal(r.Context(), u, app.NewSignal{PostID: *in.PostID, OwnerLogin: in.OwnerLogin, UnitID: in.UnitID,
+	g, res, err := s.App.RaiseSignal(r.Context(), u, app.NewSignal{PostID: *in.PostID, OwnerLogin: in.OwnerLogin, UnitID: in.UnitID,
 		Summary: *in.Summary, SuggestionID: in.SuggestionID})
 	if err != nil {
 		return err
 	}
+	if pending(w, res) {
+		return nil
+	}
 	writeJSON(w, http.StatusCreated, g)
 	return nil
+}
+
+// pending answers 202 with the result of an action that waits for the
+// mentor of a steward in co-pilot, and reports whether it did.
+func pending(w http.ResponseWriter, res *app.ActionResult) bool {
+	if res == nil || res.Status != "pending_approval" {
+		return false
+	}
+	writeJSON(w, http.StatusAccepted, res)
+	return true
 }
 
 func (s *Server) signals(w http.ResponseWriter, r *http.Request, u *relais.User) error {
@@ -154,8 +167,12 @@ func (s *Server) dismissSuggestion(w http.ResponseWriter, r *http.Request, u *re
 	if err := noBody(w, r); err != nil {
 		return err
 	}
-	if err := s.App.DismissSuggestion(r.Context(), u, id, sid); err != nil {
+	res, err := s.App.DismissSuggestion(r.Context(), u, id, sid)
+	if err != nil {
 		return err
+	}
+	if pending(w, res) {
+		return nil
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -193,10 +210,13 @@ func (s *Server) escalate(w http.ResponseWriter, r *http.Request, u *relais.User
 				MessageFR: "deadline doit être une date et une heure RFC 3339, par ex. 2026-12-01T18:00:00+01:00."}
 		}
 	}
-	e, err := s.App.Escalate(r.Context(), u, app.NewEscalation{SpaceID: *in.SpaceID, PostID: in.PostID, AssigneeLogin: *in.AssigneeLogin,
+	e, res, err := s.App.Escalate(r.Context(), u, app.NewEscalation{SpaceID: *in.SpaceID, PostID: in.PostID, AssigneeLogin: *in.AssigneeLogin,
 		Severity: relais.Severity(*in.Severity), Summary: *in.Summary, Deadline: deadline})
 	if err != nil {
 		return err
+	}
+	if pending(w, res) {
+		return nil
 	}
 	writeJSON(w, http.StatusCreated, e)
 	return nil

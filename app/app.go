@@ -105,6 +105,9 @@ type Permissions struct {
 	Solve         policy.Decision `json:"-"`
 	SharePractice policy.Decision `json:"-"`
 	Agreement     policy.Decision `json:"-"`
+	// ReusePractice is opening a thread in the space from a practice of
+	// the library.
+	ReusePractice policy.Decision `json:"-"`
 }
 
 // Animates reports whether the actor has any part in animating the space,
@@ -148,6 +151,7 @@ func permissions(a policy.Actor, t policy.Target) Permissions {
 		Solve:         policy.Decide(a, policy.SolveProblem, t),
 		SharePractice: policy.Decide(a, policy.SharePractice, t),
 		Agreement:     policy.Decide(a, policy.ProposeAgreement, t),
+		ReusePractice: policy.Decide(a, policy.ReusePractice, t),
 	}
 }
 

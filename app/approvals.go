@@ -119,5 +119,16 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 	case relais.ApproveRemove:
 		s.publish(events.MemberRemoved, x.SpaceID, x.RequesterID, x.TargetID)
 	}
-	return s.Store.ApprovalByID(ctx, id)
+	a, err := s.Store.ApprovalByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// A signal or an escalation exists from now on: the approval names it.
+	switch a.Kind {
+	case relais.ApproveSignal:
+		s.publish(events.SignalRaised, a.SpaceID, a.RequesterID, a.TargetID)
+	case relais.ApproveEscalation:
+		s.publish(events.EscalationRaised, a.SpaceID, a.RequesterID, a.TargetID)
+	}
+	return a, nil
 }

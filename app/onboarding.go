@@ -108,15 +108,23 @@ func (s *Service) CoPilots(ctx context.Context, u *relais.User) ([]*relais.Onboa
 // notifications, the social media managers in co-pilot they follow (those
 // they mentor, or all of them for whom the policy lets confirm anyone's
 // onboarding: the community manager), and what waits in signals and
-// escalations (every open escalation for who resolves any).
+// escalations (beside their own, the open escalations the policy lets them
+// read and resolve: the community manager's, of the communities and of the
+// team spaces once overdue).
 func (s *Service) NavCounts(ctx context.Context, u *relais.User) (store.NavCounts, error) {
 	a := policy.ActorOf(u)
 	mentor := policy.Target{MentorID: u.ID}
+	resolves := policy.Decide(a, policy.ResolveEscalation, policy.Target{}).Allowed()
+	follows := func(kind relais.SpaceKind, overdue bool) bool {
+		return resolves && policy.Decide(a, policy.ReadEscalation, policy.Target{Space: &relais.Space{Kind: kind}, Stale: overdue}).Allowed()
+	}
 	return s.Store.NavCounts(ctx, store.NavQuery{UserID: u.ID,
-		Approvals:      policy.Decide(a, policy.DecideApproval, mentor).Effect == policy.Allow,
-		CoPilots:       policy.Decide(a, policy.ConfirmOnboarding, mentor).Allowed(),
-		AllCoPilots:    policy.Decide(a, policy.ConfirmOnboarding, policy.Target{}).Allowed(),
-		AllEscalations: policy.Decide(a, policy.ResolveEscalation, policy.Target{}).Allowed(),
+		Approvals:            policy.Decide(a, policy.DecideApproval, mentor).Effect == policy.Allow,
+		CoPilots:             policy.Decide(a, policy.ConfirmOnboarding, mentor).Allowed(),
+		AllCoPilots:          policy.Decide(a, policy.ConfirmOnboarding, policy.Target{}).Allowed(),
+		CommunityEscalations: follows(relais.SpaceCommunity, false),
+		TeamEscalations:      follows(relais.SpaceTeam, false),
+		OverdueEscalations:   follows(relais.SpaceTeam, true),
 	})
 }
 

@@ -183,8 +183,8 @@ func (s *Service) WithdrawPractice(ctx context.Context, u *relais.User, id int64
 	return nil
 }
 
-// ReuseTargets returns the spaces where the actor may post, where a
-// practice can be reused.
+// ReuseTargets returns the spaces where the policy lets the actor reuse a
+// practice: employees-only spaces where they post.
 func (s *Service) ReuseTargets(ctx context.Context, u *relais.User) ([]*SpaceView, error) {
 	all, err := s.allSpaceViews(ctx, u)
 	if err != nil {
@@ -192,7 +192,7 @@ func (s *Service) ReuseTargets(ctx context.Context, u *relais.User) ([]*SpaceVie
 	}
 	var out []*SpaceView
 	for _, v := range all {
-		if v.Can.View.Allowed() && v.Can.Post.Allowed() {
+		if v.Can.View.Allowed() && v.Can.ReusePractice.Allowed() {
 			out = append(out, v)
 		}
 	}
@@ -207,10 +207,11 @@ func (s *Service) PracticeReusedIn(ctx context.Context, u *relais.User, id int64
 	return s.Store.ReusedIn(ctx, id)
 }
 
-// ReusePractice opens, in a space where the actor may post, a thread of
-// kind best_practice from a practice of the library, through the rules of
-// any new post (a social media manager in co-pilot waits for their
-// mentor), and records the reuse. A space reuses a practice once.
+// ReusePractice opens, in a space where the policy lets the actor reuse
+// it (an employees-only space where they post: never a community with
+// externals), a thread of kind best_practice from a practice of the
+// library, as a new post (a social media manager in co-pilot waits for
+// their mentor), and records the reuse. A space reuses a practice once.
 func (s *Service) ReusePractice(ctx context.Context, u *relais.User, id, spaceID int64) (*relais.Post, error) {
 	if spaceID <= 0 {
 		return nil, &relais.Error{Code: relais.EINVALID, Field: "space_id", Message: "space_id must be a positive integer.", MessageFR: "space_id doit être un entier positif."}
@@ -227,7 +228,7 @@ func (s *Service) ReusePractice(ctx context.Context, u *relais.User, id, spaceID
 	if err != nil {
 		return nil, err
 	}
-	if err := v.Can.Post.Err(); err != nil {
+	if err := v.Can.ReusePractice.Err(); err != nil {
 		return nil, err
 	}
 	body := pr.Summary + "\n\n*Bibliothèque des bonnes pratiques — « " + pr.SpaceName + " » · Best-practice library — “" + pr.SpaceName + "”*"
@@ -236,7 +237,7 @@ func (s *Service) ReusePractice(ctx context.Context, u *relais.User, id, spaceID
 		return nil, err
 	}
 	p := &relais.Post{SpaceID: spaceID, AuthorID: u.ID, AuthorName: u.Name, Kind: in.Kind, Title: in.Title, Body: in.Body,
-		Status: statusFor(v.Can.Post)}
+		Status: statusFor(v.Can.ReusePractice)}
 	if err := s.Store.ReusePractice(ctx, id, p); err != nil {
 		return nil, err
 	}

@@ -99,7 +99,8 @@ type matrixProfile struct {
 // media manager in co-pilot, whose mentor is the internal one; ending the
 // co-pilot period comes once the checklist is complete; a steward assigned
 // is the internal social media manager; a signal is one routed to the
-// manager, an escalation one handed to the community manager.
+// manager, an escalation one handed to the community manager, both raised
+// by the internal steward from the profile's space.
 func Matrix() RulebookMatrix {
 	charter := &relais.Charter{Version: 1}
 	community := &relais.Space{ID: 1, Name: "community", Kind: relais.SpaceCommunity, Audience: relais.AudienceMixed,
@@ -138,6 +139,13 @@ func Matrix() RulebookMatrix {
 				t = policy.Target{Owner: p.id == ProfileManager}
 			case policy.ResolveEscalation:
 				t = policy.Target{Owner: p.id == ProfileCM}
+			case policy.ReadSignal, policy.ReadEscalation:
+				// Raised by the internal steward from the profile's space:
+				// whoever reads the space reads its thread.
+				t = spaceTarget(p, act)
+				t.Member, t.Steward = t.Member || t.Steward, false
+				t.Author = p.id == ProfileSteward
+				t.Owner = (act == policy.ReadSignal && p.id == ProfileManager) || (act == policy.ReadEscalation && p.id == ProfileCM)
 			default:
 				if act.SpaceAction() {
 					t = spaceTarget(p, act)

@@ -21,50 +21,82 @@ type NewSignal struct {
 	SuggestionID int64 // the participant's suggestion it answers, if any
 }
 
-// RaiseSignal routes a published post the actor may read to its owner.
-func (s *Service) RaiseSignal(ctx context.Context, u *relais.User, in NewSignal) (*relais.Signal, error) {
+// RaiseSignal routes a published post the actor may read to its owner. A
+// steward in co-pilot files it for their mentor: the result says so, and
+// no signal exists (nil) until the mentor approves it.
+func (s *Service) RaiseSignal(ctx context.Context, u *relais.User, in NewSignal) (*relais.Signal, *ActionResult, error) {
 	summary, err := relais.ValidateText("summary", "résumé", in.Summary, relais.MaxSummary)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in.OwnerLogin = strings.TrimSpace(in.OwnerLogin)
 	if (in.OwnerLogin == "") == (in.UnitID == 0) {
-		return nil, &relais.Error{Code: relais.EINVALID, Field: "owner_login", Message: "Route the signal to a person (owner_login) or to a unit (unit_id), one of the two.",
+		return nil, nil, &relais.Error{Code: relais.EINVALID, Field: "owner_login", Message: "Route the signal to a person (owner_login) or to a unit (unit_id), one of the two.",
 			MessageFR: "Adressez le signal à une personne (owner_login) ou à une unité (unit_id), l'un des deux."}
 	}
 	p, v, err := s.visiblePost(ctx, u, in.PostID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := policy.Decide(policy.ActorOf(u), policy.RaiseSignal, target(v.Space, v.Relation)).Err(); err != nil {
-		return nil, err
+	d := policy.Decide(policy.ActorOf(u), policy.RaiseSignal, target(v.Space, v.Relation))
+	if err := d.Err(); err != nil {
+		return nil, nil, err
 	}
 	if p.Status != relais.StatusPublished {
-		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "Only a published post can be routed.", MessageFR: "Seul un message publié peut faire l'objet d'un signal."}
+		return nil, nil, &relais.Error{Code: relais.EUNPROCESSABLE, Message: "Only a published post can be routed.", MessageFR: "Seul un message publié peut faire l'objet d'un signal."}
 	}
 	g := &relais.Signal{SpaceID: p.SpaceID, PostID: p.ID, RaisedBy: u.ID, Summary: summary}
 	if in.OwnerLogin != "" {
 		owner, err := s.decider(ctx, u, in.OwnerLogin, "owner_login")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		g.OwnerID, g.OwnerName = owner.ID, owner.Name
 	} else {
 		unit, err := s.Store.UnitByID(ctx, in.UnitID)
 		if err != nil {
-			return nil, &relais.Error{Code: relais.ENOTFOUND, Field: "unit_id", Message: "No such unit.", MessageFR: "Unité introuvable."}
+			return nil, nil, &relais.Error{Code: relais.ENOTFOUND, Field: "unit_id", Message: "No such unit.", MessageFR: "Unité introuvable."}
 		}
 		if unit.HeadID == 0 {
-			return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "unit_id", Message: "The unit " + unit.Name + " has no head to own the signal: route it to a person.",
+			return nil, nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "unit_id", Message: "The unit " + unit.Name + " has no head to own the signal: route it to a person.",
 				MessageFR: "L'unité " + unit.Name + " n'a pas de responsable pour recevoir le signal : adressez-le à une personne."}
 		}
 		g.UnitID, g.UnitName = unit.ID, unit.Name
 	}
+	if in.SuggestionID != 0 {
+		// The suggestion answered must be open and about this post, now
+		// as when the signal is created.
+		sg, err := s.Store.SignalSuggestionByID(ctx, in.SuggestionID, p.SpaceID)
+		if err != nil && relais.ErrorCode(err) != relais.ENOTFOUND {
+			return nil, nil, err
+		}
+		if err != nil || sg.Status != "open" || sg.PostID != p.ID {
+			return nil, nil, &relais.Error{Code: relais.ECONFLICT, Message: "This suggestion is no longer open, or concerns another post.",
+				MessageFR: "Cette suggestion n'est plus ouverte, ou concerne un autre message."}
+		}
+	}
+	if d.Effect == policy.NeedsApproval {
+		res, err := s.requestRouting(ctx, u, relais.ApproveSignal, p.SpaceID, p.ID, 0, relais.ActionPayload{UserID: g.OwnerID, UserName: g.OwnerName,
+			UnitID: g.UnitID, UnitName: g.UnitName, SuggestionID: in.SuggestionID, Summary: summary}, d)
+		return nil, res, err
+	}
 	if err := s.Store.CreateSignal(ctx, g, in.SuggestionID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.publish(events.SignalRaised, g.SpaceID, u.ID, g.ID)
-	return s.Signal(ctx, u, g.ID)
+	g, err = s.Signal(ctx, u, g.ID)
+	return g, done(d), err
+}
+
+// requestRouting files a signal, an escalation or a dismissal of a
+// steward in co-pilot for their mentor.
+func (s *Service) requestRouting(ctx context.Context, u *relais.User, kind relais.ApprovalKind, spaceID, postID, targetID int64, payload relais.ActionPayload, d policy.Decision) (*ActionResult, error) {
+	id, err := s.Store.RequestRoutingApproval(ctx, kind, spaceID, u.ID, postID, targetID, payload)
+	if err != nil {
+		return nil, err
+	}
+	s.publish(events.ApprovalRequested, spaceID, u.ID, id)
+	return &ActionResult{Status: "pending_approval", ApprovalID: id, Rule: d.Rule.ID}, nil
 }
 
 // decider returns the active account of a login to whom something is
@@ -111,12 +143,35 @@ func (s *Service) signalAccess(ctx context.Context, u *relais.User, g *relais.Si
 		return acc, err
 	}
 	acc.readPost = v.Can.Read.Allowed()
-	// The community manager follows stale signals to chase their owners,
-	// and only those: a team's signals are none of their business until
-	// they are left unanswered.
-	oversees := g.Stale && policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed()
-	acc.see = owner || g.RaisedBy == u.ID || acc.readPost || oversees
+	acc.see = policy.Decide(policy.ActorOf(u), policy.ReadSignal, policy.Target{Space: v.Space, Owner: owner,
+		Author: g.RaisedBy == u.ID, Member: acc.readPost, Manager: v.Relation.Manager, Stale: g.Stale}).Allowed()
 	return acc, nil
+}
+
+// escalationReader decides who reads the escalations of each space, with
+// the policy's ReadEscalation: the facts of a space are loaded once.
+type escalationReader struct {
+	s      *Service
+	u      *relais.User
+	spaces map[int64]*SpaceView
+}
+
+func (s *Service) escalationReader(u *relais.User) *escalationReader {
+	return &escalationReader{s: s, u: u, spaces: map[int64]*SpaceView{}}
+}
+
+// reads reports whether the person may read the escalation.
+func (r *escalationReader) reads(ctx context.Context, e *relais.Escalation) (bool, error) {
+	v := r.spaces[e.SpaceID]
+	if v == nil {
+		var err error
+		if v, err = r.s.loadSpaceView(ctx, r.u, e.SpaceID); err != nil {
+			return false, err
+		}
+		r.spaces[e.SpaceID] = v
+	}
+	return policy.Decide(policy.ActorOf(r.u), policy.ReadEscalation, policy.Target{Space: v.Space, Owner: e.AssigneeID == r.u.ID,
+		Author: e.RaisedBy == r.u.ID, Member: v.Can.Read.Allowed(), Manager: v.Relation.Manager, Stale: e.Overdue}).Allowed(), nil
 }
 
 // SignalDecision is the policy's answer to whether the actor may decide a
@@ -136,8 +191,9 @@ func redact(g *relais.Signal, acc signalAccess) *relais.Signal {
 	return g
 }
 
-// Signal returns one signal to its owner, its raiser, whoever reads the
-// thread it comes from, and the community manager once it is stale.
+// Signal returns one signal to whoever the policy lets read it: its owner,
+// its raiser, whoever reads the thread it comes from, and the community
+// manager for a team space's once it is stale.
 func (s *Service) Signal(ctx context.Context, u *relais.User, id int64) (*relais.Signal, error) {
 	g, err := s.Store.SignalByID(ctx, id)
 	if err != nil {
@@ -278,12 +334,28 @@ func (s *Service) SignalSuggestions(ctx context.Context, u *relais.User, spaceID
 	return s.Store.SignalSuggestions(ctx, spaceID)
 }
 
-// DismissSuggestion closes a suggestion without raising a signal.
-func (s *Service) DismissSuggestion(ctx context.Context, u *relais.User, spaceID, id int64) error {
-	if _, _, err := s.may(ctx, u, spaceID, policy.RaiseSignal); err != nil {
-		return err
+// DismissSuggestion closes a suggestion without raising a signal. A
+// steward in co-pilot files it for their mentor.
+func (s *Service) DismissSuggestion(ctx context.Context, u *relais.User, spaceID, id int64) (*ActionResult, error) {
+	_, d, err := s.may(ctx, u, spaceID, policy.RaiseSignal)
+	if err != nil {
+		return nil, err
 	}
-	return s.Store.DismissSuggestion(ctx, id, spaceID, u.ID)
+	if d.Effect == policy.NeedsApproval {
+		g, err := s.Store.SignalSuggestionByID(ctx, id, spaceID)
+		if err != nil {
+			return nil, err
+		}
+		if g.Status != "open" {
+			return nil, &relais.Error{Code: relais.ECONFLICT, Message: "This suggestion is no longer open.", MessageFR: "Cette suggestion n'est plus ouverte."}
+		}
+		return s.requestRouting(ctx, u, relais.ApproveDismiss, spaceID, g.PostID, g.ID,
+			relais.ActionPayload{UserID: g.UserID, UserName: g.UserName, Note: g.Note}, d)
+	}
+	if err := s.Store.DismissSuggestion(ctx, id, spaceID, u.ID); err != nil {
+		return nil, err
+	}
+	return done(d), nil
 }
 
 // NewEscalation is a steward's escalation of a difficult situation.
@@ -297,60 +369,94 @@ type NewEscalation struct {
 }
 
 // Escalate hands a difficult situation to the community manager or a
-// named responsible person.
-func (s *Service) Escalate(ctx context.Context, u *relais.User, in NewEscalation) (*relais.Escalation, error) {
+// named responsible person. A steward in co-pilot files it for their
+// mentor: the result says so, and no escalation exists (nil) until the
+// mentor approves it.
+func (s *Service) Escalate(ctx context.Context, u *relais.User, in NewEscalation) (*relais.Escalation, *ActionResult, error) {
 	summary, err := relais.ValidateText("summary", "résumé", in.Summary, relais.MaxSummary)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !in.Severity.Valid() {
-		return nil, &relais.Error{Code: relais.EINVALID, Field: "severity", Message: "Unknown severity; expected low, high or critical.",
+		return nil, nil, &relais.Error{Code: relais.EINVALID, Field: "severity", Message: "Unknown severity; expected low, high or critical.",
 			MessageFR: "Gravité inconnue ; attendu : low, high ou critical."}
 	}
 	now := time.Now()
-	if in.Deadline.IsZero() {
+	explicit := !in.Deadline.IsZero()
+	if !explicit {
 		in.Deadline = now.Add(in.Severity.Deadline())
 	} else if !in.Deadline.After(now) || in.Deadline.After(now.Add(366*24*time.Hour)) {
-		return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "deadline", Message: "The deadline must be in the future, within a year.",
+		return nil, nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "deadline", Message: "The deadline must be in the future, within a year.",
 			MessageFR: "L'échéance doit être dans le futur, à moins d'un an."}
 	}
-	v, _, err := s.may(ctx, u, in.SpaceID, policy.Escalate)
+	v, d, err := s.may(ctx, u, in.SpaceID, policy.Escalate)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if in.PostID != 0 {
 		p, _, err := s.visiblePost(ctx, u, in.PostID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if p.SpaceID != in.SpaceID {
-			return nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "post_id", Message: "This post belongs to another space.",
+			return nil, nil, &relais.Error{Code: relais.EUNPROCESSABLE, Field: "post_id", Message: "This post belongs to another space.",
 				MessageFR: "Ce message appartient à un autre espace."}
 		}
 	}
 	assignee, err := s.decider(ctx, u, in.AssigneeLogin, "assignee_login")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if d.Effect == policy.NeedsApproval {
+		payload := relais.ActionPayload{UserID: assignee.ID, UserName: assignee.Name, Severity: in.Severity, Summary: summary}
+		if explicit {
+			payload.Deadline = &in.Deadline
+		}
+		res, err := s.requestRouting(ctx, u, relais.ApproveEscalation, in.SpaceID, in.PostID, 0, payload, d)
+		return nil, res, err
 	}
 	// Created when its default deadline was computed: exactly the
 	// severity's delay after it.
 	e := &relais.Escalation{SpaceID: in.SpaceID, SpaceName: v.Name, PostID: in.PostID, RaisedBy: u.ID, RaiserName: u.Name,
 		AssigneeID: assignee.ID, AssigneeName: assignee.Name, Severity: in.Severity, Summary: summary, DeadlineAt: in.Deadline, CreatedAt: now}
 	if err := s.Store.CreateEscalation(ctx, e); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.publish(events.EscalationRaised, in.SpaceID, u.ID, e.ID)
-	return s.Store.EscalationByID(ctx, e.ID)
+	e, err = s.Store.EscalationByID(ctx, e.ID)
+	return e, done(d), err
 }
 
-// Escalations returns every escalation to the community manager, and to
-// anyone else those they raised or were assigned.
+// Escalations returns to the community manager every escalation the
+// policy lets them read (those of the communities, a team space's once
+// overdue, and their own), and to anyone else those they raised or were
+// assigned.
 func (s *Service) Escalations(ctx context.Context, u *relais.User) ([]*relais.Escalation, error) {
 	f := store.EscalationFilter{}
 	if !policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{}).Allowed() {
 		f.Involving = u.ID
 	}
-	return s.Store.Escalations(ctx, f)
+	es, err := s.Store.Escalations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	r := s.escalationReader(u)
+	out := es[:0]
+	for _, e := range es {
+		ok, err := r.reads(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// escalationNotFound is what who may not read an escalation learns of it.
+func escalationNotFound() error {
+	return &relais.Error{Code: relais.ENOTFOUND, Message: "Escalation not found.", MessageFR: "Escalade introuvable."}
 }
 
 // ResolveEscalation closes an escalation with its resolution.
@@ -363,12 +469,14 @@ func (s *Service) ResolveEscalation(ctx context.Context, u *relais.User, id int6
 	if err != nil {
 		return nil, err
 	}
-	d := policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{Owner: e.AssigneeID == u.ID})
-	if d.Effect == policy.Deny {
-		if e.RaisedBy != u.ID {
-			return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Escalation not found.", MessageFR: "Escalade introuvable."}
-		}
-		return nil, d.Err()
+	switch ok, err := s.escalationReader(u).reads(ctx, e); {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, escalationNotFound()
+	}
+	if err := policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{Owner: e.AssigneeID == u.ID}).Err(); err != nil {
+		return nil, err
 	}
 	if err := s.Store.ResolveEscalation(ctx, id, u.ID, resolution); err != nil {
 		return nil, err
@@ -377,15 +485,19 @@ func (s *Service) ResolveEscalation(ctx context.Context, u *relais.User, id int6
 	return s.Store.EscalationByID(ctx, id)
 }
 
-// Escalation returns one escalation to its raiser, its assignee and the
-// community manager.
+// Escalation returns one escalation to whoever the policy lets read it: its
+// raiser, its assignee, the community manager (for a team space, once it
+// is overdue) and a team's manager for their space's.
 func (s *Service) Escalation(ctx context.Context, u *relais.User, id int64) (*relais.Escalation, error) {
 	e, err := s.Store.EscalationByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if e.RaisedBy != u.ID && !policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{Owner: e.AssigneeID == u.ID}).Allowed() {
-		return nil, &relais.Error{Code: relais.ENOTFOUND, Message: "Escalation not found.", MessageFR: "Escalade introuvable."}
+	switch ok, err := s.escalationReader(u).reads(ctx, e); {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, escalationNotFound()
 	}
 	return e, nil
 }

@@ -175,6 +175,19 @@ const (
 	// WithdrawAgreement is withdrawing a contribution agreement:
 	// Target.Owner tells whether the actor proposed it.
 	WithdrawAgreement Action = "agreement.withdraw"
+	// ReusePractice is opening, in a space, a thread from a practice of
+	// the library: Target.Space is the space it would open in.
+	ReusePractice Action = "practice.reuse"
+	// ReadSignal is reading a signal: Target.Owner tells whether the actor
+	// owns it, Target.Author whether they raised it, Target.Member whether
+	// they read the thread it comes from, Target.Manager whether they
+	// manage the team of a team space, Target.Stale whether it was left
+	// unanswered past its deadline.
+	ReadSignal Action = "signal.read"
+	// ReadEscalation is reading an escalation, with the same facts as
+	// ReadSignal (Target.Owner: the actor is its assignee; Target.Stale:
+	// it is overdue).
+	ReadEscalation Action = "escalation.read"
 	// ViewProfile is seeing a person's profile (unit, site, job family,
 	// shared spaces) and finding them in the directory's listing.
 	// Target.Member tells whether the actor shares a space with the person
@@ -192,7 +205,7 @@ var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply,
 	Mentor, OwnDecision,
 	ManageRoutines, ManageTasks, SolveProblem, SharePractice, ProposeAgreement,
 	ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
-	WithdrawAgreement}
+	WithdrawAgreement, ReusePractice, ReadSignal, ReadEscalation}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
@@ -201,17 +214,22 @@ func (a Action) SpaceAction() bool {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
 		Mentor, OwnDecision, ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
-		WithdrawAgreement:
+		WithdrawAgreement, ReadSignal, ReadEscalation:
 		return false
 	}
 	return true
 }
 
 // visible reports whether the action makes something visible to others, so
-// that an actor in co-pilot needs a mentor's approval for it.
+// that an actor in co-pilot needs a mentor's approval for it. Routing a
+// signal or escalating (and dismissing a participant's suggestion, which
+// the stewards do as routing) is seen by the owner, the assignee, the
+// thread and the webhooks' ticketing tools; reusing a practice opens a
+// thread.
 func (a Action) visible() bool {
 	switch a {
-	case CreatePost, CreateReply, React, DecideJoin, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember:
+	case CreatePost, CreateReply, React, DecideJoin, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember,
+		RaiseSignal, Escalate, ReusePractice:
 		return true
 	}
 	return false
@@ -293,8 +311,12 @@ type Target struct {
 	// Coach is true when the actor coaches the manager of the team that
 	// owns the team space: they see its aggregate figures and nothing more.
 	Coach bool
-	// Author is true when the actor wrote the post the action applies to.
+	// Author is true when the actor wrote the post the action applies to,
+	// or raised the signal or escalation.
 	Author bool
+	// Stale is true when a signal was left unanswered past its deadline,
+	// or an escalation is open past its deadline.
+	Stale bool
 	// Restricted is true when the person whose profile is asked for shows
 	// it to the members of their spaces only.
 	Restricted bool
@@ -440,6 +462,8 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Deny, RuleProfileRestricted)
 		}
 		return decide(Allow, RuleProfileEveryone)
+	case ReadSignal, ReadEscalation:
+		return decideRoutedRead(a, act, t)
 	case TakePartCoaching:
 		if t.Member {
 			return decide(Allow, RuleCoachingPrivate)
@@ -521,6 +545,8 @@ func decideTeam(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RulePracticeShare)
 		}
 		return decide(Deny, RulePracticeShareOwners)
+	case act == ReusePractice:
+		return decide(Allow, RulePracticeReuse)
 	case act == EditCharter && !t.Manager:
 		return decide(Deny, RuleCharterEditors)
 	case act == EditCharter:
@@ -625,6 +651,20 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RulePracticeShare)
 		}
 		return decide(Deny, RulePracticeShareOwners)
+	case ReusePractice:
+		// The library is the employees': what it holds never reaches a
+		// community whose audience includes externals.
+		switch {
+		case a.Employment != relais.Internal:
+			return decide(Deny, RulePracticeLibraryOnly)
+		case open:
+			return decide(Deny, RulePracticeReuseInternal)
+		case !member:
+			return decide(Deny, RuleCommunityNonMember)
+		case t.Member && !t.Steward && t.Space.Charter != nil && t.AcceptedCharter < t.Space.Charter.Version:
+			return decide(Deny, RuleCharterAccept)
+		}
+		return decide(Allow, RulePracticeReuse)
 	case ProposeAgreement:
 		switch {
 		case a.Employment != relais.Internal:
@@ -646,6 +686,36 @@ func decideCommunity(a Actor, act Action, t Target) Decision {
 		return decide(Allow, RuleCommunityMember)
 	}
 	return decide(Deny, RuleCommunityNonMember)
+}
+
+// decideRoutedRead decides who reads a signal or an escalation. Whoever
+// raised it and whoever it goes to always do; a signal is shown in its
+// thread to whoever reads it. In a community the community manager follows
+// them all; a team space's stay with the team (its manager, for an
+// escalation) and reach the community manager only once overdue, when
+// they chase whoever should answer.
+func decideRoutedRead(a Actor, act Action, t Target) Decision {
+	if t.Owner || t.Author {
+		return decide(Allow, RuleRoutingParties)
+	}
+	if t.Space == nil {
+		panic("policy: " + string(act) + " needs a space")
+	}
+	cm := a.Employment == relais.Internal && a.Has(relais.RoleCommunityManager)
+	team := t.Space.Kind != relais.SpaceCommunity
+	switch {
+	case act == ReadSignal && t.Member && !(team && a.Employment != relais.Internal):
+		return decide(Allow, RuleSignalThread)
+	case !team && cm:
+		return decide(Allow, RuleRoutingCommunityCM)
+	case !team:
+		return decide(Deny, RuleRoutingReaders)
+	case act == ReadEscalation && t.Manager && a.Employment == relais.Internal:
+		return decide(Allow, RuleRoutingTeamManager)
+	case cm && t.Stale:
+		return decide(Allow, RuleRoutingTeamOverdue)
+	}
+	return decide(Deny, RuleRoutingTeamClosed)
 }
 
 func decideJoin(a Actor, t Target) Decision {

@@ -141,7 +141,7 @@ var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, pol
 	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory,
 	policy.Mentor, policy.OwnDecision, policy.ReadLibrary, policy.DecideAgreement, policy.RequestCoaching,
 	policy.TakePartCoaching, policy.ViewProfile,
-	policy.WithdrawAgreement}
+	policy.WithdrawAgreement, policy.ReadSignal, policy.ReadEscalation}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -334,6 +334,33 @@ func matrix() []combo {
 				fields: [6]string{p.name, "escalation", fmt.Sprintf("assignee:%v", owner), "-", "-", string(policy.ResolveEscalation)},
 				actor:  p.actor, action: policy.ResolveEscalation, target: policy.Target{Owner: owner}, effect: eff, rule: rule,
 			})
+		}
+		// Who reads a signal or an escalation: its parties always; a
+		// signal's thread readers; the CM every community's, and a team
+		// space's only once overdue.
+		for _, act := range []policy.Action{policy.ReadSignal, policy.ReadEscalation} {
+			for _, sc := range []spaceCase{
+				{relais.SpaceCommunity, relais.AudienceInternal, joinOpen},
+				{relais.SpaceCommunity, relais.AudienceMixed, joinOpen},
+				{relais.SpaceTeam, relais.AudienceInternal, joinDirectory},
+			} {
+				parties := []string{"owner", "raiser", "reader", "none"}
+				if sc.kind == relais.SpaceTeam {
+					parties = append(parties, "team_manager")
+				}
+				for _, party := range parties {
+					for _, stale := range []bool{false, true} {
+						eff, rule := expectRoutedRead(p, sc, party, stale, act)
+						cs = append(cs, combo{
+							fields: [6]string{p.name, string(sc.kind), string(sc.audience), "party:" + party, fmt.Sprintf("overdue:%v", stale), string(act)},
+							actor:  p.actor, action: act,
+							target: policy.Target{Space: sc.space(p.actor), Owner: party == "owner", Author: party == "raiser",
+								Member: party == "reader" || party == "team_manager", Manager: party == "team_manager", Stale: stale},
+							effect: eff, rule: rule,
+						})
+					}
+				}
+			}
 		}
 		weff, wrule := policy.Deny, "webhook.admin_only"
 		if p.admin {
@@ -535,7 +562,10 @@ func matrix() []combo {
 func visible(act policy.Action) bool {
 	switch act {
 	case policy.CreatePost, policy.CreateReply, policy.React, policy.DecideJoin,
-		policy.ModeratePost, policy.PinPost, policy.SchedulePost, policy.SetWelcome, policy.Invite, policy.RemoveMember:
+		policy.ModeratePost, policy.PinPost, policy.SchedulePost, policy.SetWelcome, policy.Invite, policy.RemoveMember,
+		// Routing is seen by its owner, the thread and the ticketing
+		// tools; a reused practice opens a thread.
+		policy.RaiseSignal, policy.Escalate, policy.ReusePractice:
 		return true
 	}
 	return false
@@ -579,6 +609,10 @@ func expectTeam(p profile, rel string, act policy.Action) (policy.Effect, string
 		return policy.Deny, "agreement.communities_only"
 	case rel == relNone:
 		return policy.Deny, "team.outsider"
+	case act == policy.ReusePractice:
+		// A team space is for employees: the library's practices may
+		// open a thread there.
+		return policy.Allow, "practice.reuse"
 	case act == policy.PinPost || act == policy.SchedulePost || act == policy.SetWelcome || act == policy.ModeratePost ||
 		act == policy.ManageRoutines:
 		// The manager animates the team space; members take part.
@@ -733,6 +767,20 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 			return policy.Allow, "practice.share"
 		}
 		return policy.Deny, "practice.share.owners_only"
+	case policy.ReusePractice:
+		// The library is the employees': none of it reaches a community
+		// whose audience includes externals.
+		switch {
+		case p.external:
+			return policy.Deny, "practice.library.internal_only"
+		case s.audience != relais.AudienceInternal:
+			return policy.Deny, "practice.reuse.internal_only"
+		case !belongs:
+			return policy.Deny, "community.non_member"
+		case rel == relStale:
+			return policy.Deny, "charter.accept"
+		}
+		return policy.Allow, "practice.reuse"
 	case policy.ProposeAgreement:
 		// An employee who belongs proposes time; their manager decides.
 		switch {
@@ -753,6 +801,31 @@ func expectCommunity(p profile, s spaceCase, rel string, act policy.Action) (pol
 		return policy.Allow, "community.member"
 	}
 	return policy.Deny, "community.non_member"
+}
+
+// expectRoutedRead: whoever raised a signal or an escalation and whoever it
+// goes to read it; a signal is shown in its thread to whoever reads it; the
+// internal community manager follows every community's, and a team space's
+// only once it is overdue; a team's manager reads its space's escalations.
+func expectRoutedRead(p profile, s spaceCase, party string, stale bool, act policy.Action) (policy.Effect, string) {
+	reader := party == "reader" || party == "team_manager"
+	switch {
+	case party == "owner" || party == "raiser":
+		return policy.Allow, "routing.parties"
+	case s.kind == relais.SpaceCommunity && act == policy.ReadSignal && reader:
+		return policy.Allow, "signal.thread"
+	case s.kind == relais.SpaceCommunity && p.internalCM:
+		return policy.Allow, "routing.community_cm"
+	case s.kind == relais.SpaceCommunity:
+		return policy.Deny, "routing.readers_only"
+	case act == policy.ReadSignal && reader && !p.external:
+		return policy.Allow, "signal.thread"
+	case act == policy.ReadEscalation && party == "team_manager" && !p.external:
+		return policy.Allow, "routing.team_manager"
+	case p.internalCM && stale:
+		return policy.Allow, "routing.team_overdue"
+	}
+	return policy.Deny, "routing.team_closed"
 }
 
 // expectJoin: one cannot join twice; an open community lets anyone in, a
@@ -797,10 +870,10 @@ func expectGrant(p profile, role relais.Role, externalSubject bool) (policy.Effe
 func TestDecideMatrix(t *testing.T) {
 	cs := matrix()
 	n := len(spaceActions())
-	if n != 28 {
-		t.Fatalf("%d space actions, want 28: add the new action to the specification", n)
+	if n != 29 {
+		t.Fatalf("%d space actions, want 29: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4 + 2*(2*4+5)*2); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -110,6 +110,16 @@ const (
 	RuleProfileRestricted      = "profile.restricted"
 	RuleAgreementWithdraw      = "agreement.withdraw"
 	RuleAgreementWithdrawOwner = "agreement.withdraw.owner_only"
+	RulePracticeReuse          = "practice.reuse"
+	RulePracticeReuseInternal  = "practice.reuse.internal_only"
+
+	RuleRoutingParties     = "routing.parties"
+	RuleSignalThread       = "signal.thread"
+	RuleRoutingCommunityCM = "routing.community_cm"
+	RuleRoutingReaders     = "routing.readers_only"
+	RuleRoutingTeamManager = "routing.team_manager"
+	RuleRoutingTeamOverdue = "routing.team_overdue"
+	RuleRoutingTeamClosed  = "routing.team_closed"
 )
 
 // Rules is the rulebook: every rule the policy enforces, in a stable order.
@@ -274,11 +284,32 @@ var Rules = []Rule{
 		"Seul le destinataire d'un signal décide de sa suite.",
 		"Only the owner of a signal decides what follows."},
 	{RuleEscalationResolve,
-		"La personne à qui une situation est escaladée, et le community manager, la résolvent ; le community manager les voit toutes.",
-		"The person a situation is escalated to, and the community manager, resolve it; the community manager sees them all."},
+		"La personne à qui une situation est escaladée la résout ; le community manager aussi, pour celles qu'il suit.",
+		"The person a situation is escalated to resolves it; so does the community manager, for those they follow."},
 	{RuleEscalationAssignee,
 		"Seuls la personne désignée et le community manager résolvent une escalade.",
 		"Only the assigned person and the community manager resolve an escalation."},
+	{RuleRoutingParties,
+		"Celui qui a transmis un signal ou une escalade, et son destinataire (la personne nommée, le responsable de l'unité, la personne désignée), le lisent.",
+		"Whoever raised a signal or an escalation, and whoever it goes to (the named person, the head of the unit, the assigned person), read it."},
+	{RuleSignalThread,
+		"Un signal et sa décision sont montrés dans le fil d'où il vient, à tous ceux qui lisent ce fil.",
+		"A signal and its decision are shown in the thread it comes from, to everyone who reads that thread."},
+	{RuleRoutingCommunityCM,
+		"Le community manager suit tous les signaux et toutes les escalades des communautés.",
+		"The community manager follows every signal and every escalation of the communities."},
+	{RuleRoutingReaders,
+		"Seuls son auteur, son destinataire et le community manager lisent une escalade d'une communauté ; un signal, aussi ceux qui lisent le fil d'où il vient.",
+		"Only its author, whoever it goes to and the community manager read an escalation of a community; a signal, also those who read the thread it comes from."},
+	{RuleRoutingTeamManager,
+		"Le manager d'une équipe lit les escalades de l'espace de son équipe.",
+		"A team's manager reads the escalations of their team's space."},
+	{RuleRoutingTeamOverdue,
+		"Un signal ou une escalade d'un espace d'équipe laissé sans réponse après son échéance remonte au community manager, qui relance son destinataire.",
+		"A signal or an escalation of a team space left unanswered past its deadline reaches the community manager, who chases whoever should answer."},
+	{RuleRoutingTeamClosed,
+		"Les signaux et les escalades d'un espace d'équipe restent entre l'équipe, son manager et leur destinataire ; le community manager ne les voit qu'une fois leur échéance dépassée sans réponse.",
+		"The signals and escalations of a team space stay between the team, its manager and whoever they go to; the community manager sees them only once their deadline passed unanswered."},
 	{RuleReportRead,
 		"Les animateurs d'une communauté, le community manager et le sponsor lisent ses rapports ; le manager lit ceux de l'espace de son équipe.",
 		"The stewards of a community, the community manager and the sponsor read its reports; a manager reads those of their team's space."},
@@ -351,6 +382,12 @@ var Rules = []Rule{
 	{RulePracticeLibraryOnly,
 		"La bibliothèque des bonnes pratiques est réservée aux salariés.",
 		"The best-practice library is for employees only."},
+	{RulePracticeReuse,
+		"Un salarié réutilise une bonne pratique de la bibliothèque dans un espace réservé aux salariés où il publie : elle y ouvre un fil.",
+		"An employee reuses a best practice of the library in an employees-only space where they post: it opens a thread there."},
+	{RulePracticeReuseInternal,
+		"Une bonne pratique de la bibliothèque ne se réutilise pas dans une communauté externe ou mixte : la bibliothèque est réservée aux salariés, et les externes de cette communauté la liraient.",
+		"A best practice of the library is not reused in an external or mixed community: the library is for employees only, and the community's externals would read it."},
 	{RuleAgreementPropose,
 		"Un salarié membre d'une communauté propose le temps qu'il lui consacre (par exemple 2 heures par semaine comme expert) ; son manager approuve ou refuse.",
 		"An employee who belongs to a community proposes the time they give it (say 2 hours a week as an expert); their manager approves or declines."},

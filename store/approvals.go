@@ -58,6 +58,17 @@ func (s *Store) RequestActionApproval(ctx context.Context, kind relais.ApprovalK
 	return id, err
 }
 
+// RequestRoutingApproval files, for a steward in co-pilot, a signal, an
+// escalation or the dismissal of a suggestion (targetID) for their mentor
+// to approve: nothing of it exists for anyone else until approved.
+func (s *Store) RequestRoutingApproval(ctx context.Context, kind relais.ApprovalKind, spaceID, requesterID, postID, targetID int64, payload relais.ActionPayload) (id int64, err error) {
+	err = s.write(ctx, func(t *tx) error {
+		id, err = requestActionApproval(t, kind, spaceID, requesterID, postID, targetID, payload, time.Now())
+		return err
+	})
+	return id, err
+}
+
 const approvalColumns = `a.id, a.kind, COALESCE(a.post_id, 0), COALESCE(a.reply_id, 0), a.space_id, s.name,
 	COALESCE(p.title, sp.title, ''), COALESCE(r.body, p.body, sp.body, ''), a.requester_id, u.name, COALESCE(a.mentor_id, 0), a.status,
 	a.reason, COALESCE(a.decided_by, 0), a.created_at, a.decided_at,
@@ -91,8 +102,13 @@ func scanApproval(sc interface{ Scan(...any) error }) (*relais.Approval, error) 
 		if err := json.Unmarshal([]byte(payload), a.Action); err != nil {
 			return nil, err
 		}
-		if a.Kind == relais.ApproveWelcome {
+		switch a.Kind {
+		case relais.ApproveWelcome:
 			a.Body = a.Action.Welcome
+		case relais.ApproveSignal, relais.ApproveEscalation:
+			a.Body = a.Action.Summary // what the owner or assignee will read
+		case relais.ApproveDismiss:
+			a.Body = a.Action.Note
 		}
 	}
 	a.Status, a.CreatedAt = relais.ApprovalStatus(status), fromMillis(created)
@@ -262,7 +278,56 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			return setWelcome(t, spaceID, requesterID, p.Welcome)
 		case relais.ApproveRemove:
 			return removeMember(t, spaceID, p.UserID, requesterID, p.Reason)
+		case relais.ApproveSignal:
+			return approveSignal(t, id, spaceID, requesterID, postID.Int64, p)
+		case relais.ApproveEscalation:
+			return approveEscalation(t, id, spaceID, requesterID, postID.Int64, p)
+		case relais.ApproveDismiss:
+			return dismissSuggestion(t, targetID.Int64, spaceID, requesterID)
 		}
 		return fmt.Errorf("store: approval %d of unknown kind %q", id, kind)
 	})
+}
+
+// approveSignal raises, in the steward's name, the signal their mentor
+// approved: its owner is told and the webhooks enqueued only now. The
+// approval records the signal it created. A post no longer published is
+// routed nowhere.
+func approveSignal(t *tx, approvalID, spaceID, requesterID, postID int64, p relais.ActionPayload) error {
+	var status string
+	if err := t.queryRow("SELECT status FROM posts WHERE id = ?", postID).Scan(&status); err == sql.ErrNoRows {
+		return notFound("Post")
+	} else if err != nil {
+		return err
+	}
+	if status != string(relais.StatusPublished) {
+		return conflict("The post is no longer published: reject this request.", "Le message n'est plus publié : refusez cette demande.")
+	}
+	g := &relais.Signal{SpaceID: spaceID, PostID: postID, RaisedBy: requesterID, OwnerID: p.UserID, UnitID: p.UnitID, Summary: p.Summary}
+	stamp(&g.CreatedAt)
+	if err := createSignal(t, g, p.SuggestionID); err != nil {
+		return err
+	}
+	_, err := t.exec("UPDATE approvals SET target_id = ? WHERE id = ?", g.ID, approvalID)
+	return err
+}
+
+// approveEscalation raises, in the steward's name, the escalation their
+// mentor approved; without a deadline set by the steward, the severity's
+// delay runs from the approval.
+func approveEscalation(t *tx, approvalID, spaceID, requesterID, postID int64, p relais.ActionPayload) error {
+	e := &relais.Escalation{SpaceID: spaceID, PostID: postID, RaisedBy: requesterID, AssigneeID: p.UserID,
+		Severity: p.Severity, Summary: p.Summary, Status: "open"}
+	stamp(&e.CreatedAt)
+	if p.Deadline != nil {
+		e.DeadlineAt = *p.Deadline
+	} else {
+		e.DeadlineAt = e.CreatedAt.Add(p.Severity.Deadline())
+	}
+	e.DeadlineAt = e.DeadlineAt.UTC().Truncate(time.Millisecond)
+	if err := createEscalation(t, e); err != nil {
+		return err
+	}
+	_, err := t.exec("UPDATE approvals SET target_id = ? WHERE id = ?", e.ID, approvalID)
+	return err
 }

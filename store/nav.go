@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // NavQuery says which counts a page's navigation shows a person, as the
 // policy decided them.
@@ -11,9 +14,11 @@ type NavQuery struct {
 	// CoPilots: count the social media managers in co-pilot this person
 	// mentors, or all of them with AllCoPilots.
 	CoPilots, AllCoPilots bool
-	// AllEscalations: the open escalations counted are all of them, not
-	// only those assigned to the person.
-	AllEscalations bool
+	// Beside the open escalations assigned to the person, count every one
+	// of the communities (CommunityEscalations), of the team spaces
+	// (TeamEscalations), or of the team spaces once overdue
+	// (OverdueEscalations).
+	CommunityEscalations, TeamEscalations, OverdueEscalations bool
 }
 
 // NavCounts are the counts of a page's navigation.
@@ -34,7 +39,7 @@ func (s *Store) NavCounts(ctx context.Context, q NavQuery) (c NavCounts, err err
 			(SELECT COUNT(*) FROM users WHERE co_pilot AND active AND ? AND (? OR mentor_id = ?)),
 			`+routingCounts,
 			u, q.Approvals, u, q.CoPilots, q.AllCoPilots, u,
-			u, u, u, u, u, u, q.AllEscalations, u, u).
+			u, u, u, u, u, u, q.CommunityEscalations, q.TeamEscalations, q.OverdueEscalations, millis(time.Now()), u, u).
 			Scan(&c.Approvals, &c.Unread, &c.CoPilots,
 				&c.Routing.Waiting, &c.Routing.Signals, &c.Routing.OpenEscalations, &c.Routing.Escalations)
 	})

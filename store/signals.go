@@ -54,50 +54,54 @@ func signalOwner(t *tx, signalID int64) (int64, error) {
 // webhooks, in one transaction.
 func (s *Store) CreateSignal(ctx context.Context, g *relais.Signal, suggestionID int64) error {
 	stamp(&g.CreatedAt)
+	return s.write(ctx, func(t *tx) error { return createSignal(t, g, suggestionID) })
+}
+
+// createSignal is CreateSignal inside a transaction: for a signal raised
+// directly, or approved by the mentor of a steward in co-pilot.
+func createSignal(t *tx, g *relais.Signal, suggestionID int64) (err error) {
 	g.UpdatedAt, g.Status = g.CreatedAt, relais.SignalNew
-	return s.write(ctx, func(t *tx) (err error) {
-		var days int
-		if err := t.queryRow("SELECT signal_deadline_days FROM spaces WHERE id = ?", g.SpaceID).Scan(&days); err == sql.ErrNoRows {
-			return notFound("Space")
-		} else if err != nil {
-			return err
-		}
-		g.DueAt = g.CreatedAt.Add(time.Duration(days) * 24 * time.Hour)
-		g.ID, err = t.insert(`INSERT INTO signals (space_id, post_id, raised_by, owner_user_id, owner_unit_id, summary, status,
-			due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
-			g.SpaceID, g.PostID, g.RaisedBy, nullID(g.OwnerID), nullID(g.UnitID), g.Summary, millis(g.DueAt),
-			millis(g.CreatedAt), millis(g.CreatedAt))
+	var days int
+	if err := t.queryRow("SELECT signal_deadline_days FROM spaces WHERE id = ?", g.SpaceID).Scan(&days); err == sql.ErrNoRows {
+		return notFound("Space")
+	} else if err != nil {
+		return err
+	}
+	g.DueAt = g.CreatedAt.Add(time.Duration(days) * 24 * time.Hour)
+	g.ID, err = t.insert(`INSERT INTO signals (space_id, post_id, raised_by, owner_user_id, owner_unit_id, summary, status,
+		due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?)`,
+		g.SpaceID, g.PostID, g.RaisedBy, nullID(g.OwnerID), nullID(g.UnitID), g.Summary, millis(g.DueAt),
+		millis(g.CreatedAt), millis(g.CreatedAt))
+	if err != nil {
+		return err
+	}
+	if err := signalStep(t, g.ID, g.RaisedBy, relais.SignalNew, g.Summary); err != nil {
+		return err
+	}
+	if suggestionID != 0 {
+		res, err := t.exec(`UPDATE signal_suggestions SET status = 'raised', signal_id = ?, handled_by = ?, handled_at = ?
+			WHERE id = ? AND post_id = ? AND status = 'open'`, g.ID, g.RaisedBy, millis(g.CreatedAt), suggestionID, g.PostID)
 		if err != nil {
 			return err
 		}
-		if err := signalStep(t, g.ID, g.RaisedBy, relais.SignalNew, g.Summary); err != nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			return conflict("This suggestion is no longer open, or concerns another post.", "Cette suggestion n'est plus ouverte, ou concerne un autre message.")
+		}
+	}
+	if err := audit(t, g.RaisedBy, relais.AuditSignalRaised, "signal", g.ID, g.SpaceID, g.Summary); err != nil {
+		return err
+	}
+	owner, err := signalOwner(t, g.ID)
+	if err != nil {
+		return err
+	}
+	if owner != 0 {
+		if err := notify(t, owner, relais.Notification{Kind: relais.NotifySignalRaised, SpaceID: g.SpaceID,
+			ActorID: g.RaisedBy, SubjectID: g.ID, Detail: g.Summary}); err != nil {
 			return err
 		}
-		if suggestionID != 0 {
-			res, err := t.exec(`UPDATE signal_suggestions SET status = 'raised', signal_id = ?, handled_by = ?, handled_at = ?
-				WHERE id = ? AND post_id = ? AND status = 'open'`, g.ID, g.RaisedBy, millis(g.CreatedAt), suggestionID, g.PostID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return conflict("This suggestion is no longer open, or concerns another post.", "Cette suggestion n'est plus ouverte, ou concerne un autre message.")
-			}
-		}
-		if err := audit(t, g.RaisedBy, relais.AuditSignalRaised, "signal", g.ID, g.SpaceID, g.Summary); err != nil {
-			return err
-		}
-		owner, err := signalOwner(t, g.ID)
-		if err != nil {
-			return err
-		}
-		if owner != 0 {
-			if err := notify(t, owner, relais.Notification{Kind: relais.NotifySignalRaised, SpaceID: g.SpaceID,
-				ActorID: g.RaisedBy, SubjectID: g.ID, Detail: g.Summary}); err != nil {
-				return err
-			}
-		}
-		return enqueueWebhooks(t, "signal.raised", g.ID)
-	})
+	}
+	return enqueueWebhooks(t, "signal.raised", g.ID)
 }
 
 func signalStep(t *tx, signalID, actorID int64, status relais.SignalStatus, note string) error {
@@ -340,24 +344,33 @@ func (s *Store) SuggestSignal(ctx context.Context, g *relais.SignalSuggestion) e
 	})
 }
 
+const suggestionColumns = `g.id, g.space_id, g.post_id, p.title, g.user_id, u.name, g.note, g.status, COALESCE(g.signal_id, 0), g.created_at
+	FROM signal_suggestions g JOIN posts p ON p.id = g.post_id JOIN users u ON u.id = g.user_id`
+
+func scanSuggestion(sc interface{ Scan(...any) error }) (*relais.SignalSuggestion, error) {
+	g := &relais.SignalSuggestion{}
+	var created int64
+	if err := sc.Scan(&g.ID, &g.SpaceID, &g.PostID, &g.PostTitle, &g.UserID, &g.UserName, &g.Note, &g.Status, &g.SignalID, &created); err != nil {
+		return nil, err
+	}
+	g.CreatedAt = fromMillis(created)
+	return g, nil
+}
+
 // SignalSuggestions returns the open suggestions of a space, oldest first.
 func (s *Store) SignalSuggestions(ctx context.Context, spaceID int64) ([]*relais.SignalSuggestion, error) {
 	out := []*relais.SignalSuggestion{}
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(`SELECT g.id, g.space_id, g.post_id, p.title, g.user_id, u.name, g.note, g.status, COALESCE(g.signal_id, 0), g.created_at
-			FROM signal_suggestions g JOIN posts p ON p.id = g.post_id JOIN users u ON u.id = g.user_id
-			WHERE g.space_id = ? AND g.status = 'open' ORDER BY g.id LIMIT 200`, spaceID)
+		rows, err := t.query(`SELECT `+suggestionColumns+` WHERE g.space_id = ? AND g.status = 'open' ORDER BY g.id LIMIT 200`, spaceID)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			g := &relais.SignalSuggestion{}
-			var created int64
-			if err := rows.Scan(&g.ID, &g.SpaceID, &g.PostID, &g.PostTitle, &g.UserID, &g.UserName, &g.Note, &g.Status, &g.SignalID, &created); err != nil {
+			g, err := scanSuggestion(rows)
+			if err != nil {
 				return err
 			}
-			g.CreatedAt = fromMillis(created)
 			out = append(out, g)
 		}
 		return rows.Err()
@@ -365,26 +378,43 @@ func (s *Store) SignalSuggestions(ctx context.Context, spaceID int64) ([]*relais
 	return out, err
 }
 
+// SignalSuggestionByID returns one suggestion of a space, whatever its
+// status; one of another space does not exist there.
+func (s *Store) SignalSuggestionByID(ctx context.Context, id, spaceID int64) (g *relais.SignalSuggestion, err error) {
+	err = s.read(ctx, func(t *tx) error {
+		g, err = scanSuggestion(t.queryRow(`SELECT `+suggestionColumns+` WHERE g.id = ? AND g.space_id = ?`, id, spaceID))
+		if err == sql.ErrNoRows {
+			return &relais.Error{Code: relais.ENOTFOUND, Message: "Suggestion not found.", MessageFR: "Suggestion introuvable."}
+		}
+		return err
+	})
+	return g, err
+}
+
 // DismissSuggestion closes an open suggestion without raising a signal.
 func (s *Store) DismissSuggestion(ctx context.Context, id, spaceID, actorID int64) error {
-	return s.write(ctx, func(t *tx) error {
-		res, err := t.exec(`UPDATE signal_suggestions SET status = 'dismissed', handled_by = ?, handled_at = ?
-			WHERE id = ? AND space_id = ? AND status = 'open'`, actorID, millis(time.Now()), id, spaceID)
-		if err != nil {
+	return s.write(ctx, func(t *tx) error { return dismissSuggestion(t, id, spaceID, actorID) })
+}
+
+// dismissSuggestion is DismissSuggestion inside a transaction: for a
+// steward who dismisses directly, or whose mentor approved the dismissal.
+func dismissSuggestion(t *tx, id, spaceID, actorID int64) error {
+	res, err := t.exec(`UPDATE signal_suggestions SET status = 'dismissed', handled_by = ?, handled_at = ?
+		WHERE id = ? AND space_id = ? AND status = 'open'`, actorID, millis(time.Now()), id, spaceID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// A suggestion that is not in this space does not exist here.
+		var status string
+		if err := t.queryRow("SELECT status FROM signal_suggestions WHERE id = ? AND space_id = ?", id, spaceID).Scan(&status); err == sql.ErrNoRows {
+			return &relais.Error{Code: relais.ENOTFOUND, Message: "Suggestion not found.", MessageFR: "Suggestion introuvable."}
+		} else if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			// A suggestion that is not in this space does not exist here.
-			var status string
-			if err := t.queryRow("SELECT status FROM signal_suggestions WHERE id = ? AND space_id = ?", id, spaceID).Scan(&status); err == sql.ErrNoRows {
-				return &relais.Error{Code: relais.ENOTFOUND, Message: "Suggestion not found.", MessageFR: "Suggestion introuvable."}
-			} else if err != nil {
-				return err
-			}
-			return conflict("This suggestion is no longer open.", "Cette suggestion n'est plus ouverte.")
-		}
-		return nil
-	})
+		return conflict("This suggestion is no longer open.", "Cette suggestion n'est plus ouverte.")
+	}
+	return nil
 }
 
 const escalationColumns = `e.id, e.space_id, s.name, COALESCE(e.post_id, 0), e.raised_by, r.name, e.assignee_id, a.name,
@@ -417,22 +447,27 @@ func (s *Store) CreateEscalation(ctx context.Context, e *relais.Escalation) erro
 	stamp(&e.CreatedAt)
 	e.Status = "open"
 	e.DeadlineAt = e.DeadlineAt.UTC().Truncate(time.Millisecond)
-	return s.write(ctx, func(t *tx) (err error) {
-		e.ID, err = t.insert(`INSERT INTO escalations (space_id, post_id, raised_by, assignee_id, severity, summary, deadline_at,
-			status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`, e.SpaceID, nullID(e.PostID), e.RaisedBy, e.AssigneeID,
-			string(e.Severity), e.Summary, millis(e.DeadlineAt), millis(e.CreatedAt))
-		if err != nil {
-			return err
-		}
-		if err := audit(t, e.RaisedBy, relais.AuditEscalationRaised, "escalation", e.ID, e.SpaceID, string(e.Severity)+" — "+e.Summary); err != nil {
-			return err
-		}
-		if err := notify(t, e.AssigneeID, relais.Notification{Kind: relais.NotifyEscalation, SpaceID: e.SpaceID, PostID: e.PostID,
-			ActorID: e.RaisedBy, SubjectID: e.ID, Rule: string(e.Severity), Detail: e.Summary}); err != nil {
-			return err
-		}
-		return enqueueWebhooks(t, "escalation.raised", e.ID)
-	})
+	return s.write(ctx, func(t *tx) error { return createEscalation(t, e) })
+}
+
+// createEscalation is CreateEscalation inside a transaction: for an
+// escalation raised directly, or approved by the mentor of a steward in
+// co-pilot.
+func createEscalation(t *tx, e *relais.Escalation) (err error) {
+	e.ID, err = t.insert(`INSERT INTO escalations (space_id, post_id, raised_by, assignee_id, severity, summary, deadline_at,
+		status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`, e.SpaceID, nullID(e.PostID), e.RaisedBy, e.AssigneeID,
+		string(e.Severity), e.Summary, millis(e.DeadlineAt), millis(e.CreatedAt))
+	if err != nil {
+		return err
+	}
+	if err := audit(t, e.RaisedBy, relais.AuditEscalationRaised, "escalation", e.ID, e.SpaceID, string(e.Severity)+" — "+e.Summary); err != nil {
+		return err
+	}
+	if err := notify(t, e.AssigneeID, relais.Notification{Kind: relais.NotifyEscalation, SpaceID: e.SpaceID, PostID: e.PostID,
+		ActorID: e.RaisedBy, SubjectID: e.ID, Rule: string(e.Severity), Detail: e.Summary}); err != nil {
+		return err
+	}
+	return enqueueWebhooks(t, "escalation.raised", e.ID)
 }
 
 // EscalationByID returns one escalation.
@@ -528,12 +563,15 @@ type RoutingCounts struct {
 }
 
 // routingCounts are the columns of RoutingCounts, for a user (5 times),
-// whether every open escalation counts, and the user (twice).
+// then the user, whether every open escalation of the communities counts,
+// whether every one of the team spaces does, whether those overdue do and
+// the time it is, and the user (twice).
 const routingCounts = `(SELECT COUNT(*) FROM signals sg LEFT JOIN units un ON un.id = sg.owner_unit_id
 		WHERE (sg.owner_user_id = ? OR un.head_id = ?) AND sg.status IN ('new', 'acknowledged')),
 	(SELECT COUNT(*) FROM signals sg LEFT JOIN units un ON un.id = sg.owner_unit_id
 		WHERE sg.owner_user_id = ? OR un.head_id = ? OR sg.raised_by = ?),
-	(SELECT COUNT(*) FROM escalations WHERE status = 'open' AND (assignee_id = ? OR ?)),
+	(SELECT COUNT(*) FROM escalations e JOIN spaces es ON es.id = e.space_id WHERE e.status = 'open' AND (e.assignee_id = ?
+		OR (es.kind = 'community' AND ?) OR (es.kind <> 'community' AND (? OR (? AND e.deadline_at < ?))))),
 	(SELECT COUNT(*) FROM escalations WHERE raised_by = ? OR assignee_id = ?)`
 
 // SetSignalDeadline sets the number of days owners have to answer the

@@ -48,7 +48,7 @@ func TestWebhooksAdmin(t *testing.T) {
 		mustNotContain(t, wp, m[1], `id="webhook-secret"`)
 
 		// A signal raised is logged for delivery.
-		if _, err := e.services().RaiseSignal(context.Background(), e.user("samir"),
+		if _, _, err := e.services().RaiseSignal(context.Background(), e.user("samir"),
 			app.NewSignal{PostID: e.postID(innovation, paulsInnovationThread), OwnerLogin: "victor", Summary: "À livrer."}); err != nil {
 			t.Fatal(err)
 		}

@@ -79,8 +79,26 @@ func (p *Page) Subject(a *relais.Approval) string {
 		return p.Tf("approvals.invite", act.UserName)
 	case relais.ApproveRemove:
 		return p.Tf("approvals.remove", act.UserName)
+	case relais.ApproveSignal:
+		return p.Tf("approvals.signal", a.PostTitle, p.signalOwner(act))
+	case relais.ApproveEscalation:
+		if a.PostTitle != "" {
+			return p.Tf("approvals.escalation_on", a.PostTitle, act.UserName)
+		}
+		return p.Tf("approvals.escalation", act.UserName)
+	case relais.ApproveDismiss:
+		return p.Tf("approvals.dismiss", act.UserName, a.PostTitle)
 	}
 	return p.T("approvals.other")
+}
+
+// signalOwner names who a signal waiting for approval goes to: a person,
+// or the head of a unit.
+func (p *Page) signalOwner(act *relais.ActionPayload) string {
+	if act.UnitID != 0 {
+		return p.Tf("approvals.signal_unit", act.UnitName)
+	}
+	return act.UserName
 }
 
 // KindLabel names the kind of a request, for its tag.
@@ -104,6 +122,12 @@ func (p *Page) KindLabel(k relais.ApprovalKind) string {
 		return p.T("approvals.kind.invite")
 	case relais.ApproveRemove:
 		return p.T("approvals.kind.remove")
+	case relais.ApproveSignal:
+		return p.T("approvals.kind.signal")
+	case relais.ApproveEscalation:
+		return p.T("approvals.kind.escalation")
+	case relais.ApproveDismiss:
+		return p.T("approvals.kind.dismiss")
 	}
 	return string(k)
 }
@@ -156,6 +180,23 @@ func (p *Page) Details(a *relais.Approval) []actionDetail {
 	case relais.ApproveRemove:
 		add("", p.Tf("approvals.remove_effect", act.UserName, a.SpaceName), false)
 		add(p.Tf("approvals.remove_reason", act.UserName), act.Reason, true)
+	case relais.ApproveSignal:
+		add("", p.Tf("approvals.signal_effect", p.signalOwner(act)), false)
+		add(p.T("approvals.summary"), act.Summary, true)
+		if act.SuggestionID != 0 {
+			add("", p.T("approvals.signal_suggestion"), false)
+		}
+	case relais.ApproveEscalation:
+		add("", p.Tf("approvals.escalation_effect", act.UserName, p.SeverityName(act.Severity)), false)
+		add(p.T("approvals.summary"), act.Summary, true)
+		if act.Deadline != nil {
+			add("", p.Tf("approvals.escalation_deadline", p.Date(*act.Deadline)), false)
+		} else {
+			add("", p.T("approvals.escalation_by_severity"), false)
+		}
+	case relais.ApproveDismiss:
+		add("", p.Tf("approvals.dismiss_effect", act.UserName), false)
+		add(p.T("approvals.dismiss_note"), act.Note, true)
 	}
 	return ds
 }
@@ -212,7 +253,7 @@ func (s *Server) loadApprovals(r *http.Request, v *visit) (*approvalsPage, error
 	for _, a := range as {
 		it := item(a)
 		switch a.Kind {
-		case relais.ApproveReply, relais.ApproveModerate, relais.ApprovePin:
+		case relais.ApproveReply, relais.ApproveModerate, relais.ApprovePin, relais.ApproveSignal, relais.ApproveEscalation, relais.ApproveDismiss:
 			// The thread is published (or hidden, to be restored): the
 			// mentor reads it in its context.
 			it.Href = threadHref(a, false)

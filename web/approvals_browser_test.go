@@ -55,7 +55,7 @@ func TestBrowserCoPilotApproval(t *testing.T) {
 
 	// olivia posts in Clients Pro; the post waits, and she is told so.
 	signInWithBrowser(t, ctx, e.srv.URL, "olivia")
-	if b := text(t, ctx, "#copilot-banner"); !strings.Contains(b, "each of your visible actions (posts, replies, moderation, join decisions, pins, welcome, invitations) waits for your mentor's approval before members see it") {
+	if b := text(t, ctx, "#copilot-banner"); !strings.Contains(b, "each of your visible actions (posts, replies, moderation, join decisions, pins, welcome, invitations, signals, escalations) waits for your mentor's approval before members see it") {
 		t.Errorf("co-pilot banner %q", b)
 	}
 	must(t, "olivia posts", chromedp.Do(ctx,

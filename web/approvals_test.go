@@ -253,7 +253,7 @@ func TestCoPilotBanner(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		olivia := e.browser(t, "en")
 		olivia.signIn("olivia")
-		banner := []string{`id="copilot-banner"`, "<strong>Co-pilot period:</strong> each of your visible actions (posts, replies, moderation, join decisions, pins, welcome, invitations) waits for your mentor&#39;s approval before members see it.",
+		banner := []string{`id="copilot-banner"`, "<strong>Co-pilot period:</strong> each of your visible actions (posts, replies, moderation, join decisions, pins, welcome, invitations, signals, escalations) waits for your mentor&#39;s approval before members see it.",
 			`<a href="/approvals/mine">See my requests</a>`}
 		for _, path := range []string{"/", e.spacePath(clientsPro), "/search?q=factures", "/approvals", "/approvals/mine", "/nowhere"} {
 			mustContain(t, olivia.get(path), banner...)

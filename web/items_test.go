@@ -184,6 +184,17 @@ func TestItemsLibraryPage(t *testing.T) {
 		denied := xavier.get("/library")
 		mustStatus(t, denied, http.StatusForbidden)
 		mustContain(t, denied, "practice.library.internal_only")
+
+		// nadia belongs to Clients Pro, a mixed community: the library
+		// offers it nowhere, and a forged form is refused with the rule.
+		lib = nadia.get("/library")
+		mustNotContain(t, lib, `<option value="`+strconv.FormatInt(e.spaces[clientsPro], 10)+`">`)
+		refused := nadia.postForm(lib, "/library/"+strconv.FormatInt(ps[0].ID, 10)+"/reuse", url.Values{"space_id": {strconv.FormatInt(e.spaces[clientsPro], 10)}})
+		mustStatus(t, refused, http.StatusForbidden)
+		mustContain(t, refused, "practice.reuse.internal_only", "is not reused in an external or mixed community")
+		if got, err := e.st.Practices(context.Background(), store.PracticeFilter{}); err != nil || got[0].Reuses != ps[0].Reuses+1 {
+			t.Errorf("reuses after the refused form: %v, %v", got, err)
+		}
 	})
 }
 

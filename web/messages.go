@@ -19,7 +19,7 @@ var messages = map[string]map[string]string{
 
 		"nav.approvals":        "Approbations (%d)",
 		"copilot.banner_title": "Période de doubles commandes :",
-		"copilot.banner":       "chacune de vos actions visibles (messages, réponses, modération, adhésions, épingles, accueil, invitations) attend l'approbation de votre mentor avant que les membres la voient.",
+		"copilot.banner":       "chacune de vos actions visibles (messages, réponses, modération, adhésions, épingles, accueil, invitations, signaux, escalades) attend l'approbation de votre mentor avant que les membres la voient.",
 		"copilot.mine":         "Voir mes demandes",
 
 		"approvals.title":             "Approbations",
@@ -261,7 +261,7 @@ var messages = map[string]map[string]string{
 
 		"nav.approvals":        "Approvals (%d)",
 		"copilot.banner_title": "Co-pilot period:",
-		"copilot.banner":       "each of your visible actions (posts, replies, moderation, join decisions, pins, welcome, invitations) waits for your mentor's approval before members see it.",
+		"copilot.banner":       "each of your visible actions (posts, replies, moderation, join decisions, pins, welcome, invitations, signals, escalations) waits for your mentor's approval before members see it.",
 		"copilot.mine":         "See my requests",
 
 		"approvals.title":             "Approvals",

@@ -179,6 +179,9 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.coaching.take_part": "Prendre part à un fil d'accompagnement",
 		"cockpit.action.profile.view":       "Voir le profil d'une personne",
 		"cockpit.action.agreement.withdraw": "Retirer un accord de contribution",
+		"cockpit.action.practice.reuse":     "Réutiliser une bonne pratique dans un espace",
+		"cockpit.action.signal.read":        "Lire un signal",
+		"cockpit.action.escalation.read":    "Lire une escalade",
 
 		"cockpit.audit.title":         "Journal d'audit",
 		"cockpit.audit.heading":       "Journal d'audit",
@@ -448,6 +451,9 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.coaching.take_part": "Take part in a coaching thread",
 		"cockpit.action.profile.view":       "See a person's profile",
 		"cockpit.action.agreement.withdraw": "Withdraw a contribution agreement",
+		"cockpit.action.practice.reuse":     "Reuse a best practice in a space",
+		"cockpit.action.signal.read":        "Read a signal",
+		"cockpit.action.escalation.read":    "Read an escalation",
 
 		"cockpit.audit.title":         "Audit trail",
 		"cockpit.audit.heading":       "Audit trail",

@@ -55,6 +55,7 @@ var signalMessages = map[string]map[string]string{
 		"signals.done.acknowledged":   "Réception accusée : la personne qui l'a transmis en est informée.",
 		"signals.done.decided":        "Décision enregistrée : elle est publiée dans le fil.",
 		"signals.done.raised":         "Signal transmis : la personne qui décide en est informée.",
+		"signals.done.pending":        "Votre signal attend l'approbation de votre mentor : personne d'autre ne le voit tant qu'il ne l'a pas approuvé.",
 		"signals.done.suggested":      "Merci : les animateurs étudieront votre suggestion.",
 
 		"signals.thread.heading":   "Signaux",
@@ -89,11 +90,12 @@ var signalMessages = map[string]map[string]string{
 		"suggestions.summary_hint":   "Repris de la note du participant : ajustez-le pour la personne qui décide.",
 		"suggestions.done.raised":    "Signal transmis : la suggestion est close.",
 		"suggestions.done.dismissed": "Suggestion écartée.",
+		"suggestions.done.pending":   "Votre décision attend l'approbation de votre mentor : la suggestion reste ouverte d'ici là.",
 
 		"escalations.title":             "Escalades",
 		"escalations.heading":           "Escalades",
 		"escalations.intro":             "Les situations difficiles que vous avez remontées, ou qui vous ont été confiées.",
-		"escalations.intro_cm":          "Toutes les escalades des espaces, les plus graves et les plus urgentes d'abord.",
+		"escalations.intro_cm":          "Les escalades des communautés, celles des espaces d'équipe une fois leur échéance dépassée, et les vôtres ; les plus graves et les plus urgentes d'abord.",
 		"escalations.open":              "Ouvertes",
 		"escalations.none_open":         "Aucune escalade ouverte.",
 		"escalations.resolved":          "Résolues",
@@ -121,6 +123,7 @@ var signalMessages = map[string]map[string]string{
 		"escalations.escalate_submit":   "Escalader",
 		"escalations.bad_deadline":      "Indiquez l'échéance au format 2026-12-01T09:00, ou laissez-la vide.",
 		"escalations.done.raised":       "Escalade transmise : la personne à qui vous l'avez confiée en est informée.",
+		"escalations.done.pending":      "Votre escalade attend l'approbation de votre mentor : la personne désignée ne la reçoit qu'une fois approuvée.",
 		"escalations.done.resolved":     "Escalade close : la personne qui l'a remontée lira la résolution.",
 
 		"reports.title":                "Rapport de %s — %s",
@@ -301,6 +304,7 @@ var signalMessages = map[string]map[string]string{
 		"signals.done.acknowledged":   "Acknowledged: whoever raised it is told.",
 		"signals.done.decided":        "Decision recorded: it is published in the thread.",
 		"signals.done.raised":         "Signal raised: whoever decides is told.",
+		"signals.done.pending":        "Your signal waits for your mentor's approval: nobody else sees it until they approve it.",
 		"signals.done.suggested":      "Thank you: the stewards will look at your suggestion.",
 
 		"signals.thread.heading":   "Signals",
@@ -335,11 +339,12 @@ var signalMessages = map[string]map[string]string{
 		"suggestions.summary_hint":   "Taken from the participant's note: adjust it for whoever decides.",
 		"suggestions.done.raised":    "Signal raised: the suggestion is closed.",
 		"suggestions.done.dismissed": "Suggestion dismissed.",
+		"suggestions.done.pending":   "Your decision waits for your mentor's approval: the suggestion stays open until then.",
 
 		"escalations.title":             "Escalations",
 		"escalations.heading":           "Escalations",
 		"escalations.intro":             "The difficult situations you escalated, or that were handed to you.",
-		"escalations.intro_cm":          "Every escalation of every space, the most severe and most urgent first.",
+		"escalations.intro_cm":          "The escalations of the communities, those of team spaces once past their deadline, and your own; the most severe and most urgent first.",
 		"escalations.open":              "Open",
 		"escalations.none_open":         "No open escalation.",
 		"escalations.resolved":          "Resolved",
@@ -367,6 +372,7 @@ var signalMessages = map[string]map[string]string{
 		"escalations.escalate_submit":   "Escalate",
 		"escalations.bad_deadline":      "Give the deadline as 2026-12-01T09:00, or leave it empty.",
 		"escalations.done.raised":       "Escalation sent: the person you handed it to is told.",
+		"escalations.done.pending":      "Your escalation waits for your mentor's approval: the assigned person receives it only once approved.",
 		"escalations.done.resolved":     "Escalation resolved: whoever escalated it reads the resolution.",
 
 		"reports.title":                "Report of %s — %s",

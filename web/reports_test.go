@@ -22,7 +22,7 @@ func TestReportPage(t *testing.T) {
 		ctx := context.Background()
 		svc := e.services()
 		postID := e.postID(innovation, paulsInnovationThread)
-		g, err := svc.RaiseSignal(ctx, e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: "Export par site à arbitrer."})
+		g, _, err := svc.RaiseSignal(ctx, e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: "Export par site à arbitrer."})
 		if err != nil {
 			t.Fatal(err)
 		}

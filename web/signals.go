@@ -426,6 +426,10 @@ func (s *Server) loadThreadSignals(r *http.Request, tp *threadPage, t *app.Threa
 		g.Notice = tp.T("signals.done.suggested")
 	case "escalated":
 		g.Notice = tp.T("escalations.done.raised")
+	case "signal_pending":
+		g.Notice = tp.T("signals.done.pending")
+	case "escalation_pending":
+		g.Notice = tp.T("escalations.done.pending")
 	}
 	return nil
 }
@@ -488,16 +492,17 @@ func (s *Server) raiseSignal(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.fail(w, r, v.page(r, ""), err)
 		return
 	}
+	var res *app.ActionResult
 	in, ns, err := readRaise(r.PostForm)
 	if err == nil {
 		ns.PostID = id
-		_, err = s.App.RaiseSignal(r.Context(), v.User, ns)
+		_, res, err = s.App.RaiseSignal(r.Context(), v.User, ns)
 	}
 	if err != nil {
 		s.refuseOnThreadSignals(w, r, v, id, "raise", err, func(g *threadSignals) { g.Raise = in })
 		return
 	}
-	signalsDone(w, r, id, "signal_raised")
+	signalsDone(w, r, id, pendingOr(res, "signal_pending", "signal_raised"))
 }
 
 func (s *Server) suggestSignal(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -551,13 +556,13 @@ func (s *Server) escalate(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.fail(w, r, v.page(r, ""), err)
 		return
 	}
-	_, err = s.App.Escalate(r.Context(), v.User, app.NewEscalation{SpaceID: th.Space.ID, PostID: id, AssigneeLogin: in.Login,
+	_, res, err := s.App.Escalate(r.Context(), v.User, app.NewEscalation{SpaceID: th.Space.ID, PostID: id, AssigneeLogin: in.Login,
 		Severity: in.Severity, Summary: in.Summary, Deadline: deadline})
 	if err != nil {
 		s.refuseOnThreadSignals(w, r, v, id, "escalate", err, fill)
 		return
 	}
-	signalsDone(w, r, id, "escalated")
+	signalsDone(w, r, id, pendingOr(res, "escalation_pending", "escalated"))
 }
 
 // Suggestions: what participants propose to the stewards.
@@ -623,6 +628,10 @@ func (s *Server) suggestions(w http.ResponseWriter, r *http.Request, v *visit) {
 		sp.Notice = sp.T("suggestions.done.raised")
 	case "dismissed":
 		sp.Notice = sp.T("suggestions.done.dismissed")
+	case "signal_pending":
+		sp.Notice = sp.T("signals.done.pending")
+	case "pending":
+		sp.Notice = sp.T("suggestions.done.pending")
 	}
 	s.render(w, r, http.StatusOK, "suggestions", sp)
 }
@@ -659,6 +668,7 @@ func (s *Server) raiseSuggestion(w http.ResponseWriter, r *http.Request, v *visi
 	if !ok {
 		return
 	}
+	var res *app.ActionResult
 	in, ns, err := readRaise(r.PostForm)
 	if err == nil {
 		// The post is the suggestion's, as the service lists it.
@@ -669,7 +679,7 @@ func (s *Server) raiseSuggestion(w http.ResponseWriter, r *http.Request, v *visi
 				err = &relais.Error{Code: relais.ECONFLICT, Message: "This suggestion is no longer open.", MessageFR: "Cette suggestion n'est plus ouverte."}
 			} else {
 				ns.PostID, ns.SuggestionID = gs[i].PostID, item
-				_, err = s.App.RaiseSignal(r.Context(), v.User, ns)
+				_, res, err = s.App.RaiseSignal(r.Context(), v.User, ns)
 			}
 		}
 	}
@@ -677,7 +687,7 @@ func (s *Server) raiseSuggestion(w http.ResponseWriter, r *http.Request, v *visi
 		s.refuseOnSuggestions(w, r, v, id, item, err, &in)
 		return
 	}
-	http.Redirect(w, r, "/spaces/"+strconv.FormatInt(id, 10)+"/suggestions?done=raised", http.StatusSeeOther)
+	http.Redirect(w, r, "/spaces/"+strconv.FormatInt(id, 10)+"/suggestions?done="+pendingOr(res, "signal_pending", "raised"), http.StatusSeeOther)
 }
 
 func (s *Server) dismissSuggestion(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -685,9 +695,18 @@ func (s *Server) dismissSuggestion(w http.ResponseWriter, r *http.Request, v *vi
 	if !ok {
 		return
 	}
-	if err := s.App.DismissSuggestion(r.Context(), v.User, id, item); err != nil {
+	res, err := s.App.DismissSuggestion(r.Context(), v.User, id, item)
+	if err != nil {
 		s.refuseOnSuggestions(w, r, v, id, item, err, nil)
 		return
 	}
-	http.Redirect(w, r, "/spaces/"+strconv.FormatInt(id, 10)+"/suggestions?done=dismissed", http.StatusSeeOther)
+	http.Redirect(w, r, "/spaces/"+strconv.FormatInt(id, 10)+"/suggestions?done="+pendingOr(res, "pending", "dismissed"), http.StatusSeeOther)
+}
+
+// pendingOr returns pending when an action waits for a mentor, else done.
+func pendingOr(res *app.ActionResult, pending, done string) string {
+	if res != nil && res.Status == "pending_approval" {
+		return pending
+	}
+	return done
 }

@@ -24,7 +24,7 @@ func TestBrowserOwnersInbox(t *testing.T) {
 	thread := fmt.Sprintf("/posts/%d", postID)
 	summary := "Trois clients multi-sites bloqués : l'export par site entre-t-il dans la feuille de route ?"
 	decision := "Oui : l'export par site sort en mars."
-	g, err := e.services().RaiseSignal(context.Background(), e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: summary})
+	g, _, err := e.services().RaiseSignal(context.Background(), e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: summary})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +101,14 @@ func TestBrowserRoutingPhoneWidth(t *testing.T) {
 	svc := e.services()
 	postID := e.postID(innovation, paulsInnovationThread)
 	long := strings.Repeat("Unmotsanscoupurepossible", 8)
-	g, err := svc.RaiseSignal(bg, e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: "À décider " + long})
+	g, _, err := svc.RaiseSignal(bg, e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: "À décider " + long})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.SuggestSignal(bg, e.user("paul"), postID, "À remonter "+long); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Escalate(bg, e.user("samir"), app.NewEscalation{SpaceID: e.spaces[innovation], PostID: postID,
+	if _, _, err := svc.Escalate(bg, e.user("samir"), app.NewEscalation{SpaceID: e.spaces[innovation], PostID: postID,
 		AssigneeLogin: "claire", Severity: relais.SeverityCritical, Summary: "Urgent " + long, Deadline: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -323,7 +323,7 @@ func TestEscalations(t *testing.T) {
 		ep := claire.get("/escalations")
 		mustStatus(t, ep, http.StatusOK)
 		checkHeadings(t, "escalations", ep)
-		mustContain(t, ep, "Every escalation of every space", `id="escalation-`+eid+`"`, inHTML(summary), "Critical",
+		mustContain(t, ep, "The escalations of the communities, those of team spaces once past their deadline", `id="escalation-`+eid+`"`, inHTML(summary), "Critical",
 			"Samir Benali", "Claire Dubois", `action="/escalations/`+eid+`/resolve"`, `<label for="resolution-`+eid+`">`, `href="`+thread+`"`)
 		mustNotContain(t, ep, "Overdue")
 
@@ -376,7 +376,7 @@ func TestRoutingPagesInBothLanguages(t *testing.T) {
 		ctx := context.Background()
 		svc := e.services()
 		postID := e.postID(innovation, paulsInnovationThread)
-		g, err := svc.RaiseSignal(ctx, e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: "À décider."})
+		g, _, err := svc.RaiseSignal(ctx, e.user("samir"), app.NewSignal{PostID: postID, OwnerLogin: "victor", Summary: "À décider."})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -386,7 +386,7 @@ func TestRoutingPagesInBothLanguages(t *testing.T) {
 		if _, err := svc.SuggestSignal(ctx, e.user("paul"), postID, "À remonter."); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Escalate(ctx, e.user("samir"), app.NewEscalation{SpaceID: e.spaces[innovation], PostID: postID,
+		if _, _, err := svc.Escalate(ctx, e.user("samir"), app.NewEscalation{SpaceID: e.spaces[innovation], PostID: postID,
 			AssigneeLogin: "claire", Severity: relais.SeverityLow, Summary: "À surveiller."}); err != nil {
 			t.Fatal(err)
 		}
