@@ -24,6 +24,7 @@ import (
 
 	"relais"
 	"relais/api"
+	"relais/app"
 	"relais/demo"
 	"relais/policy"
 	"relais/store"
@@ -620,7 +621,7 @@ func TestVisibilitySweep(t *testing.T) {
 
 		sessions := map[int64]string{}
 		for _, u := range s.users {
-			secret, _, err := e.svc.StartSession(t.Context(), u.Login, "demo", "127.0.0.1")
+			secret, _, _, err := e.svc.StartSession(t.Context(), app.Credentials{Login: u.Login, Password: "demo", From: "127.0.0.1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -747,7 +748,7 @@ func TestTeamPostReadsAsUnknown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			secret, _, err := e.svc.StartSession(t.Context(), login, "demo", "127.0.0.1")
+			secret, _, _, err := e.svc.StartSession(t.Context(), app.Credentials{Login: login, Password: "demo", From: "127.0.0.1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -810,7 +811,7 @@ func TestPendingPostSeenByAuthorAndMentor(t *testing.T) {
 			if rel.Member || rel.Steward {
 				members++
 			}
-			secret, _, err := e.svc.StartSession(t.Context(), a.Login, "demo", "127.0.0.1")
+			secret, _, _, err := e.svc.StartSession(t.Context(), app.Credentials{Login: a.Login, Password: "demo", From: "127.0.0.1"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -105,7 +105,7 @@ func TestWebhooksPageHidesAnswer(t *testing.T) {
 		if _, err := svc.CreateWebhook(ctx, e.user("admin"), receiver.URL+"/hook", []string{"signal.raised"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.RaiseSignal(ctx, e.user("samir"),
+		if _, _, err := svc.RaiseSignal(ctx, e.user("samir"),
 			app.NewSignal{PostID: e.postID(innovation, paulsInnovationThread), OwnerLogin: "victor", Summary: "À livrer."}); err != nil {
 			t.Fatal(err)
 		}
