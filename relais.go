@@ -481,6 +481,32 @@ type AuditEntry struct {
 	SubjectID   int64     `json:"subject_id"`
 	SpaceID     int64     `json:"space_id,omitempty"`
 	Detail      string    `json:"detail,omitempty"`
+	// Redacted is true when the entry belongs to a team space its reader
+	// may not read: Detail, what was written there, is withheld.
+	Redacted bool `json:"redacted,omitempty"`
+}
+
+// Withhold removes what was written in the entry's space from it.
+func (e *AuditEntry) Withhold() { e.Detail, e.Redacted = "", true }
+
+// Written reports whether the detail of the entry may hold text written by
+// someone: a title, a reason, a summary, a note. Only the details made of
+// figures, or of names that are shown beside the entry anyway, do not.
+func (e AuditEntry) Written() bool {
+	switch e.Action {
+	case AuditCharterVersion, AuditSignalDeadline, AuditSpaceCreated, AuditTeamUpdated, AuditTeamDeleted:
+		return false
+	}
+	return e.Detail != ""
+}
+
+// AuditWithheld is what a redacted entry shows in place of its detail, in
+// lang ("fr" or "en").
+func AuditWithheld(lang string) string {
+	if lang == "fr" {
+		return "texte d'un espace d'équipe non communiqué"
+	}
+	return "text of a team space withheld"
 }
 
 // Audited governance actions.

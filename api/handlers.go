@@ -334,6 +334,11 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u *relais.User) e
 	if err != nil {
 		return err
 	}
+	for i := range es {
+		if es[i].Redacted {
+			es[i].Detail = relais.AuditWithheld(langOf(r))
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
 	return nil
 }

@@ -253,7 +253,8 @@ var schemas = map[string]any{
 		"created_at": instant, "decided_at": instant}),
 	"AuditEntry": obj([]string{"id", "at", "action", "subject_kind", "subject_id"}, map[string]any{
 		"id": integer, "at": instant, "actor_id": integer, "actor_name": str, "action": str, "subject_kind": str,
-		"subject_id": integer, "space_id": integer, "detail": str}),
+		"subject_id": integer, "space_id": integer, "detail": str,
+		"redacted": map[string]any{"type": "boolean", "description": "true when the entry belongs to a team space the caller may not read: detail then holds a placeholder (Accept-Language) instead of what was written there"}}),
 	"AuditList": obj([]string{"entries"}, map[string]any{"entries": array(ref("AuditEntry"))}),
 	"MembershipRequest": obj([]string{"id", "space_id", "user_id", "status", "charter_version"}, map[string]any{
 		"id": integer, "space_id": integer, "space_name": str, "user_id": integer, "user_name": str,

@@ -295,10 +295,46 @@ func (s *Service) Users(ctx context.Context, actor *relais.User, login string) (
 }
 
 // Audit returns a page of the audit trail of governance actions, newest
-// first, to those the policy lets read it.
+// first, to those the policy lets read it. What was written in a team
+// space (a title, a reason, a summary) is withheld from a reader who may
+// not read that space: they see who did what, when, on which kind of
+// subject, as webhooks and signals show it to outsiders.
 func (s *Service) Audit(ctx context.Context, u *relais.User, beforeID int64, limit int) ([]relais.AuditEntry, error) {
 	if err := policy.Decide(policy.ActorOf(u), policy.ViewAudit, policy.Target{}).Err(); err != nil {
 		return nil, err
 	}
-	return s.Store.Audit(ctx, store.AuditFilter{BeforeID: beforeID, Limit: limit})
+	es, err := s.Store.Audit(ctx, store.AuditFilter{BeforeID: beforeID, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	var views map[int64]*SpaceView
+	for i := range es {
+		if es[i].SpaceID == 0 || !es[i].Written() {
+			continue
+		}
+		if views == nil {
+			all, err := s.allSpaceViews(ctx, u)
+			if err != nil {
+				return nil, err
+			}
+			views = make(map[int64]*SpaceView, len(all))
+			for _, v := range all {
+				views[v.ID] = v
+			}
+		}
+		if withholdsText(views[es[i].SpaceID]) {
+			es[i].Withhold()
+		}
+	}
+	return es, nil
+}
+
+// withholdsText reports whether what was written in a space is kept from
+// the reader of the audit trail: a team space (or one no longer known) they
+// may not read.
+func withholdsText(v *SpaceView) bool {
+	if v == nil {
+		return true
+	}
+	return v.Kind != relais.SpaceCommunity && !v.Can.Read.Allowed()
 }

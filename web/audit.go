@@ -48,8 +48,12 @@ func (p *Page) AuditSubject(l app.AuditLine) string {
 }
 
 // Detail returns the detail of an entry; the roles a change of roles names
-// are shown with the organization's names beside their ids.
+// are shown with the organization's names beside their ids, and what was
+// written in a team space the reader may not read is withheld.
 func (ap *auditPage) Detail(l app.AuditLine) string {
+	if l.Redacted {
+		return relais.AuditWithheld(ap.Lang)
+	}
 	if l.Action != relais.AuditRolesSet {
 		return l.Detail
 	}

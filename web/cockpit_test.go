@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"relais"
 	"relais/app"
@@ -339,6 +340,64 @@ func TestAuditPage(t *testing.T) {
 		fr := e.browser(t, "fr")
 		fr.signIn("claire")
 		mustContain(t, fr.get("/audit"), "Journal d&#39;audit", "Heures attribuées", "personne · Samir Benali")
+	})
+}
+
+// TestAuditPageWithholdsTeamText fills the trail with what marc writes in
+// the team space "Support Lyon": the administrator and the community
+// manager, who may not read that space, read the placeholder instead, in
+// French and English; an administrator of the team reads the text.
+func TestAuditPageWithholdsTeamText(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		svc := e.services()
+		marc, victor := e.user("marc"), e.user("victor")
+		sl := e.spaces[supportLyon]
+		invoices := e.postID(supportLyon, "Export des factures bloqué pour les clients multi-sites")
+		must := func(_ any, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(svc.SchedulePost(ctx, marc, sl, relais.NewPost{Kind: relais.KindDiscussion, Title: "Annonce SECRET-SCHEDULED : confidential reorg",
+			Body: "Ordre du jour."}, time.Now().Add(24*time.Hour)))
+		must(svc.HidePost(ctx, marc, e.postID(supportLyon, "Fiche réflexe : remboursement partiel en moins de 5 minutes"),
+			"Règle SECRET-RULE", "Raison SECRET-REASON"))
+		must(svc.StartRoutine(ctx, marc, sl, app.NewRoutine{Template: "decision_log", Title: "Routine SECRET-ROUTINE"}))
+		g, err := svc.RaiseSignal(ctx, marc, app.NewSignal{PostID: invoices, OwnerLogin: "victor", Summary: "Signal SECRET-SIGNAL"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(svc.DecideSignal(ctx, victor, g.ID, relais.SignalAcknowledged, "Note SECRET-NOTE"))
+		x, err := svc.Escalate(ctx, marc, app.NewEscalation{SpaceID: sl, PostID: invoices, AssigneeLogin: "victor",
+			Severity: relais.SeverityHigh, Summary: "Escalade SECRET-ESCALATION"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(svc.ResolveEscalation(ctx, victor, x.ID, "Résolution SECRET-RESOLUTION"))
+
+		for _, login := range []string{"admin", "claire"} {
+			for lang, placeholder := range map[string]string{"en": "text of a team space withheld", "fr": "texte d&#39;un espace d&#39;équipe non communiqué"} {
+				b := e.browser(t, lang)
+				b.signIn(login)
+				p := b.get("/audit")
+				mustStatus(t, p, http.StatusOK)
+				mustNotContain(t, p, "SECRET-")
+				mustContain(t, p, `<span class="empty withheld" data-redacted="true">`+placeholder+`</span>`, "Marc Girard", "<code>post.scheduled</code>",
+					"<code>post.hidden</code>", "<code>routine.started</code>", "<code>signal.raised</code>", "<code>signal.decided</code>",
+					"<code>escalation.raised</code>", "<code>escalation.resolved</code>")
+			}
+		}
+
+		if _, err := svc.SetRoles(ctx, e.user("admin"), marc.ID, []relais.Role{relais.RoleAdministrator}); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser(t, "en")
+		b.signIn("marc")
+		mustContain(t, b.get("/audit"), "Annonce SECRET-SCHEDULED : confidential reorg", "Règle SECRET-RULE — Raison SECRET-REASON",
+			"Routine SECRET-ROUTINE", "Signal SECRET-SIGNAL", "acknowledged — Note SECRET-NOTE", "high — Escalade SECRET-ESCALATION",
+			"Résolution SECRET-RESOLUTION")
 	})
 }
 
