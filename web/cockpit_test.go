@@ -365,12 +365,12 @@ func TestAuditPageWithholdsTeamText(t *testing.T) {
 		must(svc.HidePost(ctx, marc, e.postID(supportLyon, "Fiche réflexe : remboursement partiel en moins de 5 minutes"),
 			"Règle SECRET-RULE", "Raison SECRET-REASON"))
 		must(svc.StartRoutine(ctx, marc, sl, app.NewRoutine{Template: "decision_log", Title: "Routine SECRET-ROUTINE"}))
-		g, err := svc.RaiseSignal(ctx, marc, app.NewSignal{PostID: invoices, OwnerLogin: "victor", Summary: "Signal SECRET-SIGNAL"})
+		g, _, err := svc.RaiseSignal(ctx, marc, app.NewSignal{PostID: invoices, OwnerLogin: "victor", Summary: "Signal SECRET-SIGNAL"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		must(svc.DecideSignal(ctx, victor, g.ID, relais.SignalAcknowledged, "Note SECRET-NOTE"))
-		x, err := svc.Escalate(ctx, marc, app.NewEscalation{SpaceID: sl, PostID: invoices, AssigneeLogin: "victor",
+		x, _, err := svc.Escalate(ctx, marc, app.NewEscalation{SpaceID: sl, PostID: invoices, AssigneeLogin: "victor",
 			Severity: relais.SeverityHigh, Summary: "Escalade SECRET-ESCALATION"})
 		if err != nil {
 			t.Fatal(err)
