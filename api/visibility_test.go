@@ -262,8 +262,13 @@ var (
 	}}
 	escalations = route{"escalation", func(s *sweep, u *relais.User, id int64) want {
 		x := s.escalations[id]
-		return allowedOr404(x != nil && (x.RaisedBy == u.ID ||
-			policy.Decide(policy.ActorOf(u), policy.ResolveEscalation, policy.Target{Owner: x.AssigneeID == u.ID}).Allowed()))
+		if x == nil {
+			return unseen
+		}
+		t := s.target(u, x.SpaceID)
+		t.Owner, t.Author, t.Stale = x.AssigneeID == u.ID, x.RaisedBy == u.ID, x.Overdue
+		t.Member = s.decide(u, policy.ReadPosts, x.SpaceID).Allowed()
+		return allowedOr404(policy.Decide(policy.ActorOf(u), policy.ReadEscalation, t).Allowed())
 	}}
 	people = route{"user", func(s *sweep, u *relais.User, id int64) want {
 		p := s.people[id]
