@@ -339,6 +339,9 @@ func (s *Service) deliver(ctx context.Context, d *store.Delivery, now time.Time,
 // destination is "destination refused: " and one of DestinationClasses; no
 // answer in time is "no answer within " and the timeout.
 const (
+	// ReasonTurnedOff: the webhook was turned off before the delivery
+	// left (written by the store).
+	ReasonTurnedOff         = store.ReasonTurnedOff
 	ReasonConnectionRefused = "connection refused"
 	ReasonConnectionReset   = "connection reset"
 	ReasonHostNotFound      = "host not found"

@@ -87,7 +87,7 @@ func (p *Page) DeliveryStatus(status string) string {
 }
 
 // deliveryReasons are the catalog keys of the reasons a delivery failed
-// that take no value (app.Reason…, store.ReasonTurnedOff).
+// that take no value (app.Reason…).
 var deliveryReasons = map[string]string{
 	app.ReasonConnectionRefused: "webhooks.reason.connection_refused",
 	app.ReasonConnectionReset:   "webhooks.reason.connection_reset",
@@ -99,7 +99,7 @@ var deliveryReasons = map[string]string{
 	app.ReasonConnection:        "webhooks.reason.connection",
 	app.ReasonInvalidAnswer:     "webhooks.reason.invalid_answer",
 	app.ReasonInvalidURL:        "webhooks.reason.invalid_url",
-	store.ReasonTurnedOff:       "webhooks.reason.turned_off",
+	app.ReasonTurnedOff:         "webhooks.reason.turned_off",
 }
 
 // DeliveryReason says in the page's language why a delivery's last
