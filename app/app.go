@@ -42,8 +42,13 @@ type Service struct {
 	// place of the system's resolver (tests).
 	lookupHost func(ctx context.Context, host string) ([]netip.Addr, error)
 
+	// Live tunes the live streams (see live.go).
+	Live LiveConfig
+
 	wakeOnce sync.Once
 	wakeCh   chan struct{}
+	hubOnce  sync.Once
+	liveHub  *hub
 }
 
 // New returns a service over a store and a bus.
