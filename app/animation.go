@@ -108,7 +108,6 @@ func (s *Service) requestAction(ctx context.Context, u *relais.User, kind relais
 	if err != nil {
 		return nil, err
 	}
-	s.publish(events.ApprovalRequested, spaceID, u.ID, id)
 	return &ActionResult{Status: "pending_approval", ApprovalID: id, Rule: d.Rule.ID}, nil
 }
 
@@ -245,9 +244,7 @@ func (s *Service) SchedulePost(ctx context.Context, u *relais.User, spaceID int6
 	if err := s.Store.SchedulePost(ctx, p); err != nil {
 		return nil, err
 	}
-	if p.Status == relais.SchedulePendingApproval {
-		s.publish(events.ApprovalRequested, spaceID, u.ID, p.ID)
-	} else {
+	if p.Status != relais.SchedulePendingApproval {
 		s.publish(events.PostScheduled, spaceID, u.ID, p.ID)
 	}
 	s.wakeScheduler()
@@ -287,7 +284,6 @@ func (s *Service) CancelScheduledPost(ctx context.Context, u *relais.User, id in
 func (s *Service) PublishDue(ctx context.Context, now time.Time) (int, error) {
 	ps, err := s.Store.PublishDue(ctx, now, 100)
 	for _, p := range ps {
-		s.publish(events.PostCreated, p.SpaceID, p.AuthorID, p.ID)
 		s.mentionsInPost(ctx, p)
 	}
 	return len(ps), err
@@ -372,9 +368,7 @@ func (s *Service) Invite(ctx context.Context, u *relais.User, spaceID int64, log
 	if err := s.Store.Invite(ctx, inv); err != nil {
 		return nil, err
 	}
-	if inv.Status == relais.InvitationPendingApproval {
-		s.publish(events.ApprovalRequested, spaceID, u.ID, inv.ID)
-	} else {
+	if inv.Status != relais.InvitationPendingApproval {
 		s.publish(events.InvitationSent, spaceID, u.ID, inv.ID)
 	}
 	return inv, nil

@@ -79,18 +79,14 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 		return nil, err
 	}
 	if !approve {
-		s.publish(events.ApprovalRejected, x.SpaceID, u.ID, x.ID)
 		return s.Store.ApprovalByID(ctx, id)
 	}
-	s.publish(events.ApprovalApproved, x.SpaceID, u.ID, x.ID)
 	// The action took effect in the requester's name: announce it as if
 	// they had done it directly.
 	switch x.Kind {
 	case relais.ApprovePost:
-		s.publish(events.PostCreated, x.SpaceID, x.RequesterID, x.PostID)
 		s.mentionsApproved(ctx, x.PostID, 0)
 	case relais.ApproveReply:
-		s.publish(events.ReplyCreated, x.SpaceID, x.RequesterID, x.ReplyID)
 		s.mentionsApproved(ctx, x.PostID, x.ReplyID)
 	case relais.ApproveJoin:
 		s.publish(events.JoinDecided, x.SpaceID, x.RequesterID, x.JoinRequestID)

@@ -13,16 +13,6 @@ import (
 
 func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
 
-// publishContent publishes the creation of content members can see; what
-// waits for a mentor is announced as an approval request, so that nobody
-// following the space learns of it before it is approved.
-func (s *Service) publishContent(kind string, status relais.PostStatus, spaceID, actorID, subject int64) {
-	if status != relais.StatusPublished {
-		kind = events.ApprovalRequested
-	}
-	s.publish(kind, spaceID, actorID, subject)
-}
-
 // statusFor turns a decision into the status of new content.
 func statusFor(d policy.Decision) relais.PostStatus {
 	if d.Effect == policy.NeedsApproval {
@@ -61,7 +51,6 @@ func (s *Service) CreatePost(ctx context.Context, u *relais.User, spaceID int64,
 	if err := s.Store.CreatePost(ctx, p); err != nil {
 		return nil, err
 	}
-	s.publishContent(events.PostCreated, p.Status, spaceID, u.ID, p.ID)
 	s.mentionsInPost(ctx, p)
 	return p, nil
 }
@@ -146,7 +135,6 @@ func (s *Service) Reply(ctx context.Context, u *relais.User, postID int64, body 
 	if err := s.Store.CreateReply(ctx, r, p.SpaceID); err != nil {
 		return nil, err
 	}
-	s.publishContent(events.ReplyCreated, r.Status, p.SpaceID, u.ID, r.ID)
 	s.mentionsInReply(ctx, r, p)
 	return r, nil
 }

@@ -241,6 +241,5 @@ func (s *Service) ReusePractice(ctx context.Context, u *relais.User, id, spaceID
 	if err := s.Store.ReusePractice(ctx, id, p); err != nil {
 		return nil, err
 	}
-	s.publishContent(events.PostCreated, p.Status, spaceID, u.ID, p.ID)
 	return p, nil
 }

@@ -191,9 +191,6 @@ func (s *Service) PostDueRoutines(ctx context.Context, now time.Time) (int, erro
 	total := 0
 	for {
 		ps, err := s.Store.PostDueRoutines(ctx, now, 50)
-		for _, p := range ps {
-			s.publish(events.PostCreated, p.Post.SpaceID, p.Post.AuthorID, p.Post.ID)
-		}
 		total += len(ps)
 		if err != nil || len(ps) < 50 {
 			return total, err
@@ -276,7 +273,6 @@ func (s *Service) AnswerRoutine(ctx context.Context, u *relais.User, postID int6
 	if err := s.Store.AnswerRoutine(ctx, rep, p.SpaceID, r.ID, values); err != nil {
 		return nil, err
 	}
-	s.publishContent(events.ReplyCreated, rep.Status, p.SpaceID, u.ID, rep.ID)
 	return &relais.RoutineAnswer{ReplyID: rep.ID, RoutineID: r.ID, PostID: postID, AuthorID: u.ID, AuthorName: u.Name,
 		Fields: values, Status: rep.Status, CreatedAt: rep.CreatedAt}, nil
 }

@@ -95,7 +95,6 @@ func (s *Service) requestRouting(ctx context.Context, u *relais.User, kind relai
 	if err != nil {
 		return nil, err
 	}
-	s.publish(events.ApprovalRequested, spaceID, u.ID, id)
 	return &ActionResult{Status: "pending_approval", ApprovalID: id, Rule: d.Rule.ID}, nil
 }
 

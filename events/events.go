@@ -1,6 +1,8 @@
-// Package events carries domain events from the services to whoever
-// listens (live updates, notifications, webhooks). Services publish after
-// their transaction commits; a Bus never blocks a publisher.
+// Package events names the domain events that every write records. The
+// store writes them to its event log in the transaction of the change (an
+// outbox), so that an event exists exactly when what it tells happened;
+// live updates read that log. A Bus hands events around one process and
+// never blocks a publisher.
 package events
 
 import (
@@ -51,6 +53,9 @@ const (
 	CoPilotStarted     = "copilot.started"
 	CoPilotEnded       = "copilot.ended"
 	NotificationsRead  = "notifications.read"
+	// NotificationCreated: a notification was given to UserID (Subject:
+	// the notification; SpaceID and PostID where it has them).
+	NotificationCreated = "notification.created"
 
 	// From conversation to decision.
 	SignalRaised       = "signal.raised"
@@ -90,13 +95,25 @@ const (
 
 // Event is something that happened. SpaceID lets subscribers filter by
 // visibility: a listener delivers an event only to those who may read the
-// space.
+// space; UserID, when set, names the one person the event concerns.
 type Event struct {
-	Kind    string    `json:"kind"`
-	SpaceID int64     `json:"space_id,omitempty"`
-	ActorID int64     `json:"actor_id,omitempty"`
-	Subject int64     `json:"subject_id,omitempty"` // id of the post, reply, user… the kind names
-	At      time.Time `json:"at"`
+	// ID is the event's position in the log, increasing in commit order
+	// (0 until written).
+	ID      int64  `json:"id,omitempty"`
+	Kind    string `json:"kind"`
+	SpaceID int64  `json:"space_id,omitempty"`
+	ActorID int64  `json:"actor_id,omitempty"`
+	Subject int64  `json:"subject_id,omitempty"` // id of the post, reply, user… the kind names
+	// PostID is the thread's post, for post and reply events and anything
+	// about a post.
+	PostID int64 `json:"post_id,omitempty"`
+	// ReplyID is the reply, for reply events.
+	ReplyID int64 `json:"reply_id,omitempty"`
+	// UserID is the one recipient of a personal event (a notification's
+	// user, an approval's mentor, a party to a coaching or an agreement…);
+	// 0: whoever may read the space.
+	UserID int64     `json:"user_id,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // Bus delivers events to subscribers.

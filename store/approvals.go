@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // requestApproval files the approval request for content that waits for
@@ -19,21 +20,42 @@ func requestApproval(t *tx, kind string, postID, replyID, spaceID, authorID int6
 	if err != nil {
 		return err
 	}
-	return notifyMentor(t, id)
+	subject := postID
+	if replyID != 0 {
+		subject = replyID
+	}
+	return approvalRequested(t, id, subject)
+}
+
+// approvalRequested emits the ApprovalRequested event of a new approval
+// request, addressed to the mentor (Subject: subject, or the approval when
+// 0), and notifies the mentor.
+func approvalRequested(t *tx, approvalID, subject int64) error {
+	e := events.Event{Kind: events.ApprovalRequested, Subject: subject}
+	if err := t.queryRow(`SELECT space_id, requester_id, COALESCE(post_id, 0), COALESCE(reply_id, 0), COALESCE(mentor_id, 0)
+		FROM approvals WHERE id = ?`, approvalID).Scan(&e.SpaceID, &e.ActorID, &e.PostID, &e.ReplyID, &e.UserID); err != nil {
+		return err
+	}
+	if e.Subject == 0 {
+		e.Subject = approvalID
+	}
+	t.emit(e)
+	return notifyMentor(t, approvalID)
 }
 
 // notifyMentor tells the mentor (if any) of the requester of an approval
 // request that it waits for their decision.
 func notifyMentor(t *tx, approvalID int64) error {
-	_, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, created_at)
+	return insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, created_at)
 		SELECT a.mentor_id, ?, a.space_id, a.post_id, a.requester_id, a.id, ? FROM approvals a
 		WHERE a.id = ? AND a.mentor_id IS NOT NULL`, relais.NotifyApprovalRequested, millis(time.Now()), approvalID)
-	return err
 }
 
 // requestActionApproval files the approval request for a steward's visible
 // action that waits for their mentor, in the transaction that prepared it.
-func requestActionApproval(t *tx, kind relais.ApprovalKind, spaceID, requesterID, postID, targetID int64, payload relais.ActionPayload, at time.Time) (int64, error) {
+//
+// Its ApprovalRequested event names subject (0: the approval).
+func requestActionApproval(t *tx, kind relais.ApprovalKind, spaceID, requesterID, postID, targetID, subject int64, payload relais.ActionPayload, at time.Time) (int64, error) {
 	b, err := jsonString(payload)
 	if err != nil {
 		return 0, err
@@ -44,7 +66,7 @@ func requestActionApproval(t *tx, kind relais.ApprovalKind, spaceID, requesterID
 	if err != nil {
 		return 0, err
 	}
-	return id, notifyMentor(t, id)
+	return id, approvalRequested(t, id, subject)
 }
 
 // RequestActionApproval files, for a steward in co-pilot, a visible action
@@ -52,7 +74,7 @@ func requestActionApproval(t *tx, kind relais.ApprovalKind, spaceID, requesterID
 // member) for their mentor to approve; it takes effect on approval.
 func (s *Store) RequestActionApproval(ctx context.Context, kind relais.ApprovalKind, spaceID, requesterID, postID int64, payload relais.ActionPayload) (id int64, err error) {
 	err = s.write(ctx, func(t *tx) error {
-		id, err = requestActionApproval(t, kind, spaceID, requesterID, postID, payload.UserID, payload, time.Now())
+		id, err = requestActionApproval(t, kind, spaceID, requesterID, postID, payload.UserID, 0, payload, time.Now())
 		return err
 	})
 	return id, err
@@ -63,7 +85,7 @@ func (s *Store) RequestActionApproval(ctx context.Context, kind relais.ApprovalK
 // to approve: nothing of it exists for anyone else until approved.
 func (s *Store) RequestRoutingApproval(ctx context.Context, kind relais.ApprovalKind, spaceID, requesterID, postID, targetID int64, payload relais.ActionPayload) (id int64, err error) {
 	err = s.write(ctx, func(t *tx) error {
-		id, err = requestActionApproval(t, kind, spaceID, requesterID, postID, targetID, payload, time.Now())
+		id, err = requestActionApproval(t, kind, spaceID, requesterID, postID, targetID, 0, payload, time.Now())
 		return err
 	})
 	return id, err
@@ -210,10 +232,12 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			return &relais.Error{Code: relais.ECONFLICT, Message: "This request was already " + current + ".",
 				MessageFR: "Cette demande a déjà été " + map[string]string{"approved": "approuvée", "rejected": "refusée"}[current] + "."}
 		}
-		action, told := relais.AuditApprovalRejected, relais.NotifyApprovalRejected
+		action, told, decided := relais.AuditApprovalRejected, relais.NotifyApprovalRejected, events.ApprovalRejected
 		if approve {
-			action, told = relais.AuditApprovalApproved, relais.NotifyApprovalApproved
+			action, told, decided = relais.AuditApprovalApproved, relais.NotifyApprovalApproved, events.ApprovalApproved
 		}
+		t.emit(events.Event{Kind: decided, SpaceID: spaceID, ActorID: deciderID, Subject: id, PostID: postID.Int64,
+			ReplyID: replyID.Int64, UserID: requesterID})
 		if err := audit(t, deciderID, action, "approval", id, spaceID, reason); err != nil {
 			return err
 		}
@@ -236,6 +260,10 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			return decideMembershipRequest(t, joinID.Int64, requesterID, joinApprove.Bool, joinReason)
 		case relais.ApprovePost:
 			_, err = t.exec("UPDATE posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), postID.Int64)
+			if err == nil && approve {
+				// Published in the requester's name, as if they had posted.
+				emitPostCreated(t, &relais.Post{ID: postID.Int64, SpaceID: spaceID, AuthorID: requesterID})
+			}
 			return err
 		case relais.ApproveReply:
 			if _, err = t.exec("UPDATE replies SET status = ? WHERE id = ? AND status = 'pending_approval'", string(content), replyID.Int64); err != nil {
@@ -243,6 +271,7 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			}
 			if approve {
 				_, err = t.exec("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?", postID.Int64)
+				emitReplyCreated(t, spaceID, postID.Int64, replyID.Int64, requesterID)
 			}
 			return err
 		case relais.ApproveSchedule:

@@ -22,6 +22,7 @@ type job struct {
 }
 
 type batcher struct {
+	s     *Store // wakes its subscribers after a commit that wrote events
 	db    *sql.DB
 	d     *dialect
 	stmts *stmtCache
@@ -30,8 +31,8 @@ type batcher struct {
 	ended chan struct{}
 }
 
-func newBatcher(db *sql.DB, d *dialect, stmts *stmtCache) *batcher {
-	b := &batcher{db: db, d: d, stmts: stmts, jobs: make(chan *job, maxBatch), quit: make(chan struct{}), ended: make(chan struct{})}
+func newBatcher(s *Store, db *sql.DB, d *dialect, stmts *stmtCache) *batcher {
+	b := &batcher{s: s, db: db, d: d, stmts: stmts, jobs: make(chan *job, maxBatch), quit: make(chan struct{}), ended: make(chan struct{})}
 	go b.loop()
 	return b
 }
@@ -79,7 +80,9 @@ func (b *batcher) loop() {
 }
 
 // run commits a batch. A job whose context ended before its turn is
-// skipped; a job that fails is rolled back to its savepoint alone.
+// skipped; a job that fails is rolled back to its savepoint alone, and the
+// events it emitted are dropped with it. The events of the jobs that
+// succeeded are written together just before the commit.
 func (b *batcher) run(batch []*job) {
 	errs := make([]error, len(batch))
 	ctx := context.Background()
@@ -97,6 +100,7 @@ func (b *batcher) run(batch []*job) {
 			errs[i] = err
 			continue
 		}
+		emitted := len(t.evs)
 		if single {
 			errs[i] = j.fn(t)
 			continue
@@ -106,6 +110,7 @@ func (b *batcher) run(batch []*job) {
 			continue
 		}
 		if errs[i] = j.fn(t); errs[i] != nil {
+			t.evs = t.evs[:emitted]
 			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				// The transaction can no longer be trusted: fail the batch.
 				sqlTx.Rollback()
@@ -124,7 +129,7 @@ func (b *batcher) run(batch []*job) {
 	}
 	if single && errs[0] != nil {
 		sqlTx.Rollback()
-	} else if err := sqlTx.Commit(); err != nil {
+	} else if err := b.s.commit(t); err != nil {
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = err

@@ -45,7 +45,7 @@ func (s *Store) Invite(ctx context.Context, v *relais.Invitation) error {
 			return err
 		}
 		if v.Status == relais.InvitationPendingApproval {
-			_, err = requestActionApproval(t, relais.ApproveInvite, v.SpaceID, v.InvitedBy, 0, v.ID,
+			_, err = requestActionApproval(t, relais.ApproveInvite, v.SpaceID, v.InvitedBy, 0, v.ID, v.ID,
 				relais.ActionPayload{UserID: v.UserID, UserName: v.UserName, Message: v.Message}, v.CreatedAt)
 			return err
 		}

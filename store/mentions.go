@@ -89,7 +89,7 @@ func (s *Store) NotifyMentions(ctx context.Context, ms []Mention) error {
 			if m.ReplyID != 0 {
 				subject = m.ReplyID
 			}
-			if _, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, detail, created_at)
+			if err := insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, detail, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.UserID, relais.NotifyMention, m.SpaceID, m.PostID, m.ActorID, subject,
 				m.Detail, now); err != nil {
 				return err

@@ -7,15 +7,34 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // notify tells a person something in the app, in the transaction of what
 // happened, so that nobody is told of what did not happen.
 func notify(t *tx, userID int64, n relais.Notification) error {
-	_, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, rule, detail, created_at)
+	return insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, rule, detail, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, userID, n.Kind, nullID(n.SpaceID), nullID(n.PostID), nullID(n.ActorID),
 		nullID(n.SubjectID), n.Rule, n.Detail, millis(time.Now()))
-	return err
+}
+
+// insertNotifications runs q, an INSERT INTO notifications of any number
+// of rows, and emits a NotificationCreated event for each row, addressed
+// to its recipient. Every notification is inserted through it.
+func insertNotifications(t *tx, q string, args ...any) error {
+	rows, err := t.query(q+" RETURNING id, user_id, COALESCE(space_id, 0), COALESCE(post_id, 0), COALESCE(actor_id, 0)", args...)
+	if err != nil {
+		return t.d.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e := events.Event{Kind: events.NotificationCreated}
+		if err := rows.Scan(&e.Subject, &e.UserID, &e.SpaceID, &e.PostID, &e.ActorID); err != nil {
+			return err
+		}
+		t.emit(e)
+	}
+	return rows.Err()
 }
 
 // conflict is a request that contradicts the current state.
@@ -300,10 +319,9 @@ func (s *Store) Welcome(ctx context.Context, spaceID int64) (text string, err er
 
 // welcome sends a new member the welcome message of the space, if any.
 func welcome(t *tx, spaceID, userID int64) error {
-	_, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, detail, created_at)
+	return insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, detail, created_at)
 		SELECT ?, ?, id, welcome, ? FROM spaces WHERE id = ? AND welcome <> ''`,
 		userID, relais.NotifyWelcome, millis(time.Now()), spaceID)
-	return err
 }
 
 // SetJoinPolicy changes how one joins a community.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 	"relais/search"
 )
 
@@ -25,8 +26,21 @@ func (s *Store) CreatePost(ctx context.Context, p *relais.Post) error {
 		if p.Status == relais.StatusPendingApproval {
 			return requestApproval(t, "post", p.ID, 0, p.SpaceID, p.AuthorID, p.CreatedAt)
 		}
+		emitPostCreated(t, p)
 		return nil
 	})
+}
+
+// emitPostCreated records the appearance of a published thread. What waits
+// for a mentor is announced by its approval request alone, so that nobody
+// following the space learns of it before it is approved.
+func emitPostCreated(t *tx, p *relais.Post) {
+	t.emit(events.Event{Kind: events.PostCreated, SpaceID: p.SpaceID, ActorID: p.AuthorID, Subject: p.ID, PostID: p.ID})
+}
+
+// emitReplyCreated records the appearance of a published reply.
+func emitReplyCreated(t *tx, spaceID, postID, replyID, authorID int64) {
+	t.emit(events.Event{Kind: events.ReplyCreated, SpaceID: spaceID, ActorID: authorID, Subject: replyID, PostID: postID, ReplyID: replyID})
 }
 
 const postColumns = `p.id, p.space_id, p.author_id, u.name, p.kind, p.title, p.body, p.status, p.reply_count, p.created_at,
@@ -124,6 +138,7 @@ func (s *Store) CreateReply(ctx context.Context, r *relais.Reply, spaceID int64)
 		if r.Status == relais.StatusPendingApproval {
 			return requestApproval(t, "reply", r.PostID, r.ID, spaceID, r.AuthorID, r.CreatedAt)
 		}
+		emitReplyCreated(t, spaceID, r.PostID, r.ID, r.AuthorID)
 		return nil
 	})
 }

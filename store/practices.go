@@ -264,6 +264,8 @@ func (s *Store) ReusePractice(ctx context.Context, practiceID int64, p *relais.P
 			if err := requestApproval(t, "post", p.ID, 0, p.SpaceID, p.AuthorID, p.CreatedAt); err != nil {
 				return err
 			}
+		} else {
+			emitPostCreated(t, p)
 		}
 		if _, err := t.insert(`INSERT INTO practice_reuses (practice_id, space_id, user_id, post_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 			practiceID, p.SpaceID, p.AuthorID, p.ID, millis(p.CreatedAt)); err != nil {

@@ -573,11 +573,13 @@ func (s *Store) rollupTx(ctx context.Context, fn func(*tx) error) error {
 		if err != nil {
 			return s.d.translate(err)
 		}
-		err = fn(&tx{ctx: ctx, tx: sqlTx, q: sqlTx, d: s.d})
+		// A new tx each attempt: a retry starts with no event emitted.
+		t := &tx{ctx: ctx, tx: sqlTx, q: sqlTx, d: s.d}
+		err = fn(t)
 		if err != nil {
 			sqlTx.Rollback()
 		} else {
-			err = sqlTx.Commit()
+			err = s.commit(t)
 		}
 		var pg *pgconn.PgError
 		if errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01") && attempt < 5 {

@@ -242,6 +242,7 @@ func postRoutine(t *tx, r *relais.Routine, now time.Time) (*RoutinePrompt, error
 	if err != nil {
 		return nil, err
 	}
+	emitPostCreated(t, p)
 	if _, err := t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)",
 		search.Terms(p.Title+"\n"+p.Body), p.ID, p.SpaceID); err != nil {
 		return nil, err
@@ -376,6 +377,7 @@ func (s *Store) AnswerRoutine(ctx context.Context, rep *relais.Reply, spaceID, r
 		if rep.Status == relais.StatusPendingApproval {
 			return requestApproval(t, "reply", rep.PostID, rep.ID, spaceID, rep.AuthorID, rep.CreatedAt)
 		}
+		emitReplyCreated(t, spaceID, rep.PostID, rep.ID, rep.AuthorID)
 		return nil
 	})
 }

@@ -38,7 +38,7 @@ func (s *Store) SchedulePost(ctx context.Context, p *relais.ScheduledPost) error
 		}
 		if p.Status == relais.SchedulePendingApproval {
 			at := p.PublishAt
-			_, err = requestActionApproval(t, relais.ApproveSchedule, p.SpaceID, p.AuthorID, 0, p.ID,
+			_, err = requestActionApproval(t, relais.ApproveSchedule, p.SpaceID, p.AuthorID, 0, p.ID, p.ID,
 				relais.ActionPayload{Title: p.Title, PublishAt: &at}, p.CreatedAt)
 			return err
 		}
@@ -168,6 +168,7 @@ func (s *Store) PublishDue(ctx context.Context, now time.Time, limit int) ([]*re
 			if err != nil {
 				return err
 			}
+			emitPostCreated(t, p)
 			if _, err := t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)",
 				search.Terms(p.Title+"\n"+p.Body), p.ID, p.SpaceID); err != nil {
 				return err

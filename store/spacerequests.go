@@ -99,11 +99,10 @@ func (s *Store) CreateSpaceRequest(ctx context.Context, r *relais.SpaceRequest) 
 		} else if err != nil {
 			return err
 		}
-		_, err = t.exec(`INSERT INTO notifications (user_id, kind, actor_id, subject_id, detail, created_at)
+		return insertNotifications(t, `INSERT INTO notifications (user_id, kind, actor_id, subject_id, detail, created_at)
 			SELECT ur.user_id, ?, ?, ?, ?, ? FROM user_roles ur JOIN users u ON u.id = ur.user_id
 			WHERE ur.role = 'community_manager' AND u.active AND u.employment = 'internal' AND u.id <> ?`,
 			relais.NotifySpaceRequested, r.RequestedBy, r.ID, r.Name, millis(r.CreatedAt), r.RequestedBy)
-		return err
 	})
 }
 

@@ -273,17 +273,16 @@ func (s *Store) RequestToJoin(ctx context.Context, spaceID, userID int64, charte
 		// The stewards are told; a community without steward falls to the
 		// community managers.
 		now := millis(time.Now())
-		if _, err := t.exec(`INSERT INTO notifications (user_id, kind, space_id, actor_id, subject_id, created_at)
+		if err := insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, actor_id, subject_id, created_at)
 			SELECT st.user_id, ?, ?, ?, ?, ? FROM space_stewards st WHERE st.space_id = ?`,
 			relais.NotifyJoinRequested, spaceID, userID, id, now, spaceID); err != nil {
 			return err
 		}
-		_, err = t.exec(`INSERT INTO notifications (user_id, kind, space_id, actor_id, subject_id, created_at)
+		return insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, actor_id, subject_id, created_at)
 			SELECT ur.user_id, ?, ?, ?, ?, ? FROM user_roles ur JOIN users u ON u.id = ur.user_id
 			WHERE ur.role = 'community_manager' AND u.active AND u.employment = 'internal'
 			AND NOT EXISTS (SELECT 1 FROM space_stewards st WHERE st.space_id = ?)`,
 			relais.NotifyJoinRequested, spaceID, userID, id, now, spaceID)
-		return err
 	})
 	return id, err
 }

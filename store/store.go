@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Store is the database of one organization.
@@ -34,6 +35,10 @@ type Store struct {
 	// (SQLite only).
 	cp   *checkpointer
 	cpdb *sql.DB
+	// wake are the subscribers to wake-ups after events (EventWake); lis
+	// LISTENs for the other nodes' events (PostgreSQL only).
+	wake wakers
+	lis  *listener
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
@@ -90,8 +95,9 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	}
 	cp.SetMaxOpenConns(1)
 	ws := newStmtCache(w)
-	return &Store{w: w, r: r, d: sqliteDialect, b: newBatcher(w, sqliteDialect, ws), ws: ws, rs: newStmtCache(r),
-		cp: newCheckpointer(cp), cpdb: cp}, nil
+	s := &Store{w: w, r: r, d: sqliteDialect, ws: ws, rs: newStmtCache(r), cp: newCheckpointer(cp), cpdb: cp}
+	s.b = newBatcher(s, w, sqliteDialect, ws)
+	return s, nil
 }
 
 func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
@@ -106,11 +112,14 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return &Store{w: db, r: db, d: postgresDialect}, nil
+	s := &Store{w: db, r: db, d: postgresDialect}
+	s.listen(dbURL)
+	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.lis.close()
 	if s.b != nil {
 		s.b.close()
 	}
@@ -142,6 +151,8 @@ type tx struct {
 	// stmts caches prepared statements of the database this transaction
 	// runs on (nil: no cache).
 	stmts *stmtCache
+	// evs are the events emitted, written just before the commit.
+	evs []events.Event
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
@@ -294,7 +305,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	if err != nil {
 		sqlTx.Rollback()
 	} else {
-		err = sqlTx.Commit()
+		err = s.commit(t)
 	}
 	stmts.flush(ctx)
 	return s.d.translate(err)
