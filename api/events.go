@@ -78,6 +78,9 @@ func ServeEvents(w http.ResponseWriter, r *http.Request, svc *app.Service, u *re
 	}
 	defer st.Close()
 	rc := http.NewResponseController(w)
+	// A stream lives longer than the server's read timeout, which would
+	// otherwise end it: nothing more is read from this connection.
+	rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

@@ -73,6 +73,7 @@ type hub struct {
 	mu      sync.Mutex
 	streams map[*Stream]struct{}
 	started bool
+	ready   bool         // last is set
 	last    atomic.Int64 // the newest id handed to the streams
 }
 
@@ -86,6 +87,10 @@ func (s *Service) hub() *hub {
 // otherwise.
 func (s *Service) RunLive(ctx context.Context) {
 	h := s.hub()
+	if err := h.init(ctx); err != nil {
+		s.Log.Error("live: reading the event log", "err", err)
+		return
+	}
 	h.mu.Lock()
 	if h.started {
 		h.mu.Unlock()
@@ -94,6 +99,23 @@ func (s *Service) RunLive(ctx context.Context) {
 	h.started = true
 	h.mu.Unlock()
 	h.run(ctx)
+}
+
+// init sets where the hub starts reading, once: before any stream takes
+// its own position, so that the hub hands it every later event.
+func (h *hub) init(ctx context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ready {
+		return nil
+	}
+	last, err := h.s.Store.LastEventID(ctx)
+	if err != nil {
+		return err
+	}
+	h.last.Store(last)
+	h.ready = true
+	return nil
 }
 
 func (h *hub) start() {
@@ -106,19 +128,22 @@ func (h *hub) start() {
 }
 
 func (h *hub) run(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-h.s.Store.Closed():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	defer func() {
+		h.mu.Lock()
+		h.started = false
+		h.mu.Unlock()
+	}()
 	wake, stop := h.s.Store.EventWake()
 	defer stop()
-	last, err := h.s.Store.LastEventID(ctx)
-	for err != nil {
-		h.s.Log.Error("live: reading the event log", "err", err)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Second):
-		}
-		last, err = h.s.Store.LastEventID(ctx)
-	}
-	h.last.Store(last)
 	tick := time.NewTicker(h.s.Live.poll())
 	defer tick.Stop()
 	for {
@@ -220,6 +245,9 @@ type Stream struct {
 // stream, which starts with what happens from now on).
 func (s *Service) Subscribe(ctx context.Context, u *relais.User, cred Credential, after int64) (*Stream, error) {
 	h := s.hub()
+	if err := h.init(ctx); err != nil {
+		return nil, err
+	}
 	h.start()
 	st := &Stream{s: s, cred: cred, user: u, inbox: make(chan *delivery, 64), views: map[int64]*SpaceView{}, checked: time.Now()}
 	newest, err := s.Store.LastEventID(ctx)
@@ -288,6 +316,12 @@ func (st *Stream) Next(ctx context.Context) ([]events.Event, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-keep.C:
+			if len(st.inbox) == 0 && st.s.hub().last.Load() > st.last {
+				// The hub went past events this stream never got.
+				st.replay = true
+				keep.Reset(st.s.Live.keepAlive())
+				continue
+			}
 			return out, nil
 		case d := <-st.inbox:
 			if err := st.take(ctx, d, &out); err != nil {
@@ -508,3 +542,9 @@ func (st *Stream) view(ctx context.Context, spaceID int64) (*SpaceView, error) {
 
 // IsStreamEnded reports whether err ends a stream for its credential.
 func IsStreamEnded(err error) bool { return errors.Is(err, ErrStreamEnded) }
+
+// LastEventID is the id of the newest event of the log: a page drawn now
+// gives it to its stream, which then starts exactly where the page was.
+func (s *Service) LastEventID(ctx context.Context) (int64, error) {
+	return s.Store.LastEventID(ctx)
+}

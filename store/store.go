@@ -39,6 +39,9 @@ type Store struct {
 	// LISTENs for the other nodes' events (PostgreSQL only).
 	wake wakers
 	lis  *listener
+	// done is closed by Close (see Closed).
+	doneMu sync.Mutex
+	done   chan struct{}
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
@@ -119,6 +122,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closing()
 	s.lis.close()
 	if s.b != nil {
 		s.b.close()

@@ -73,6 +73,9 @@ type Page struct {
 	// SignalNav is what the header says of the signals and escalations of
 	// the person signed in; render fills it (see signals.go).
 	SignalNav signalNav
+	// LiveAfter is the id of the newest event when the page was drawn: its
+	// live stream starts there, so that nothing between is missed.
+	LiveAfter int64
 }
 
 // base returns the common part of a page's view; every view embeds Page.
@@ -166,6 +169,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 func (s *Server) fillNav(r *http.Request, p *Page) {
 	if p.User == nil {
 		return
+	}
+	if id, err := s.App.LastEventID(r.Context()); err == nil {
+		p.LiveAfter = id
 	}
 	c, err := s.App.NavCounts(r.Context(), p.User)
 	if err != nil {

@@ -77,6 +77,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerRoutines(mux, post)
 	s.registerItems(mux, post)
 	s.registerCoaching(mux, post)
+	s.registerLive(mux)
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 
