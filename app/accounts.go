@@ -8,7 +8,6 @@ import (
 
 	"relais"
 	"relais/auth"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -109,7 +108,6 @@ func (s *Service) CreateToken(ctx context.Context, c Credentials) (token, device
 	if err := s.Store.CreateToken(ctx, auth.HashSecret(token), u.ID); err != nil {
 		return "", "", nil, err
 	}
-	s.publish(events.TokenCreated, 0, u.ID, u.ID)
 	return token, device, u, nil
 }
 
@@ -139,7 +137,6 @@ func (s *Service) StartSession(ctx context.Context, c Credentials) (secret strin
 	if err := s.Store.CreateSession(ctx, ss); err != nil {
 		return "", nil, "", err
 	}
-	s.publish(events.SessionStarted, 0, u.ID, u.ID)
 	return secret, ss, device, nil
 }
 
@@ -164,7 +161,6 @@ func (s *Service) EndSession(ctx context.Context, secret string) error {
 	if err := s.Store.DeleteSession(ctx, ss.IDHash); err != nil {
 		return err
 	}
-	s.publish(events.SessionEnded, 0, ss.UserID, ss.UserID)
 	return nil
 }
 
@@ -213,7 +209,6 @@ func (s *Service) SetRoles(ctx context.Context, actor *relais.User, userID int64
 	if err := s.Store.SetRoles(ctx, actor.ID, userID, clean); err != nil {
 		return nil, err
 	}
-	s.publish(events.RolesChanged, 0, actor.ID, userID)
 	if err := s.startFirstCoPilot(ctx, actor, subject, clean); err != nil {
 		return nil, err
 	}
@@ -245,7 +240,6 @@ func (s *Service) startFirstCoPilot(ctx context.Context, actor, subject *relais.
 	if err := s.Store.StartCoPilot(ctx, subject.ID, mentorID, actor.ID); err != nil {
 		return err
 	}
-	s.publish(events.CoPilotStarted, 0, actor.ID, subject.ID)
 	return nil
 }
 
@@ -254,7 +248,6 @@ func (s *Service) RevokeToken(ctx context.Context, u *relais.User, token string)
 	if err := s.Store.DeleteToken(ctx, auth.HashSecret(token)); err != nil {
 		return err
 	}
-	s.publish(events.TokenRevoked, 0, u.ID, u.ID)
 	return nil
 }
 

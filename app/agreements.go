@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -45,7 +44,6 @@ func (s *Service) ProposeAgreement(ctx context.Context, u *relais.User, spaceID 
 	if err := s.Store.CreateAgreement(ctx, a); err != nil {
 		return nil, err
 	}
-	s.publish(events.AgreementChanged, 0, u.ID, a.ID)
 	return a, nil
 }
 
@@ -112,7 +110,6 @@ func (s *Service) DecideAgreement(ctx context.Context, u *relais.User, id int64,
 	if err := s.Store.DecideAgreement(ctx, a.ID, u.ID, approve, reason); err != nil {
 		return nil, err
 	}
-	s.publish(events.AgreementChanged, 0, u.ID, a.ID)
 	return s.Store.AgreementByID(ctx, id)
 }
 
@@ -129,6 +126,5 @@ func (s *Service) WithdrawAgreement(ctx context.Context, u *relais.User, id int6
 	if err := s.Store.WithdrawAgreement(ctx, id, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.AgreementChanged, 0, u.ID, id)
 	return s.Store.AgreementByID(ctx, id)
 }

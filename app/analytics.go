@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -547,7 +546,6 @@ func (s *Service) SetAnalyticsK(ctx context.Context, u *relais.User, k int) (*An
 	if err := s.Store.SetAnalyticsK(ctx, u.ID, k); err != nil {
 		return nil, err
 	}
-	s.publish(events.AnalyticsKChanged, 0, u.ID, 0)
 	return s.AnalyticsSettings(ctx)
 }
 
@@ -603,10 +601,9 @@ func (s *Service) SetSpaceLeaderboard(ctx context.Context, u *relais.User, space
 	if _, _, err := s.may(ctx, u, spaceID, policy.OptInLeaderboard); err != nil {
 		return nil, err
 	}
-	if err := s.Store.SetSpaceLeaderboard(ctx, spaceID, on); err != nil {
+	if err := s.Store.SetSpaceLeaderboard(ctx, spaceID, u.ID, on); err != nil {
 		return nil, err
 	}
-	s.publish(events.LeaderboardChanged, spaceID, u.ID, spaceID)
 	return s.SpaceLeaderboard(ctx, u, spaceID, relais.MonthOf(time.Now()))
 }
 
@@ -623,7 +620,6 @@ func (s *Service) SetPrivacy(ctx context.Context, u *relais.User, p relais.Priva
 	if err := s.Store.SetPrivacy(ctx, u.ID, p); err != nil {
 		return p, err
 	}
-	s.publish(events.PrivacyChanged, 0, u.ID, u.ID)
 	return p, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -78,7 +77,6 @@ func (s *Service) HidePost(ctx context.Context, u *relais.User, postID int64, ru
 	if err := s.Store.HidePost(ctx, p.ID, u.ID, rule, reason); err != nil {
 		return nil, err
 	}
-	s.publish(events.PostHidden, p.SpaceID, u.ID, p.ID)
 	return done(d), nil
 }
 
@@ -97,7 +95,6 @@ func (s *Service) RestorePost(ctx context.Context, u *relais.User, postID int64)
 	if err := s.Store.RestorePost(ctx, p.ID, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.PostRestored, p.SpaceID, u.ID, p.ID)
 	return done(d), nil
 }
 
@@ -135,7 +132,6 @@ func (s *Service) FlagPost(ctx context.Context, u *relais.User, postID int64, re
 	if err := s.Store.FlagPost(ctx, f); err != nil {
 		return nil, err
 	}
-	s.publish(events.PostFlagged, p.SpaceID, u.ID, p.ID)
 	return f, nil
 }
 
@@ -167,7 +163,6 @@ func (s *Service) DismissFlags(ctx context.Context, u *relais.User, postID int64
 	if err := s.Store.DismissFlags(ctx, p.ID, u.ID); err != nil {
 		return err
 	}
-	s.publish(events.FlagsDismissed, p.SpaceID, u.ID, p.ID)
 	return nil
 }
 
@@ -191,11 +186,6 @@ func (s *Service) PinPost(ctx context.Context, u *relais.User, postID int64, pin
 	if err := s.Store.PinPost(ctx, p.ID, u.ID, pin); err != nil {
 		return nil, err
 	}
-	kind := events.PostUnpinned
-	if pin {
-		kind = events.PostPinned
-	}
-	s.publish(kind, p.SpaceID, u.ID, p.ID)
 	return done(d), nil
 }
 
@@ -244,9 +234,6 @@ func (s *Service) SchedulePost(ctx context.Context, u *relais.User, spaceID int6
 	if err := s.Store.SchedulePost(ctx, p); err != nil {
 		return nil, err
 	}
-	if p.Status != relais.SchedulePendingApproval {
-		s.publish(events.PostScheduled, spaceID, u.ID, p.ID)
-	}
 	s.wakeScheduler()
 	return p, nil
 }
@@ -275,7 +262,6 @@ func (s *Service) CancelScheduledPost(ctx context.Context, u *relais.User, id in
 	if err := s.Store.CancelScheduledPost(ctx, id, u.ID); err != nil {
 		return err
 	}
-	s.publish(events.ScheduleCancelled, p.SpaceID, u.ID, id)
 	return nil
 }
 
@@ -324,7 +310,6 @@ func (s *Service) SetWelcome(ctx context.Context, u *relais.User, spaceID int64,
 	if err := s.Store.SetWelcome(ctx, spaceID, u.ID, text); err != nil {
 		return nil, err
 	}
-	s.publish(events.WelcomeSet, spaceID, u.ID, spaceID)
 	return done(d), nil
 }
 
@@ -367,9 +352,6 @@ func (s *Service) Invite(ctx context.Context, u *relais.User, spaceID int64, log
 	}
 	if err := s.Store.Invite(ctx, inv); err != nil {
 		return nil, err
-	}
-	if inv.Status != relais.InvitationPendingApproval {
-		s.publish(events.InvitationSent, spaceID, u.ID, inv.ID)
 	}
 	return inv, nil
 }
@@ -440,10 +422,6 @@ func (s *Service) RespondInvitation(ctx context.Context, u *relais.User, id int6
 	if err := s.Store.RespondInvitation(ctx, id, u.ID, accept, charterVersion); err != nil {
 		return nil, err
 	}
-	s.publish(events.InvitationAnswered, inv.SpaceID, u.ID, id)
-	if accept {
-		s.publish(events.MemberJoined, inv.SpaceID, u.ID, u.ID)
-	}
 	return s.Store.InvitationByID(ctx, id)
 }
 
@@ -477,7 +455,6 @@ func (s *Service) RemoveMember(ctx context.Context, u *relais.User, spaceID, use
 	if err := s.Store.RemoveMember(ctx, spaceID, userID, u.ID, reason); err != nil {
 		return nil, err
 	}
-	s.publish(events.MemberRemoved, spaceID, u.ID, userID)
 	return done(d), nil
 }
 
@@ -549,7 +526,6 @@ func (s *Service) ConfigureJoin(ctx context.Context, u *relais.User, spaceID int
 	if err := s.Store.SetJoinPolicy(ctx, spaceID, u.ID, p, c); err != nil {
 		return nil, err
 	}
-	s.publish(events.JoinPolicyChanged, spaceID, u.ID, spaceID)
 	return s.spaceView(ctx, u, spaceID)
 }
 
@@ -636,7 +612,6 @@ func (s *Service) AssignSteward(ctx context.Context, u *relais.User, spaceID int
 	if err := s.Store.AssignSteward(ctx, spaceID, subject.ID, u.ID, assign); err != nil {
 		return err
 	}
-	s.publish(events.StewardChanged, spaceID, u.ID, subject.ID)
 	return nil
 }
 

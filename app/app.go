@@ -59,10 +59,6 @@ func New(st *store.Store, bus events.Bus, log *slog.Logger) *Service {
 	return &Service{Store: st, Bus: bus, Log: log, Throttle: auth.NewThrottle()}
 }
 
-func (s *Service) publish(kind string, spaceID, actorID, subject int64) {
-	s.Bus.Publish(events.Event{Kind: kind, SpaceID: spaceID, ActorID: actorID, Subject: subject, At: time.Now().UTC()})
-}
-
 // target builds the policy target for a user and a space.
 func target(sp *relais.Space, rel store.Relation) policy.Target {
 	return policy.Target{Space: sp, Member: rel.Member, Steward: rel.Steward, Manager: rel.Manager, AcceptedCharter: rel.CharterVersion,
@@ -290,12 +286,10 @@ func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, chart
 	}
 	res := &JoinResult{SpaceID: spaceID, CharterVersion: current, Rule: d.Rule.ID}
 	if d.Effect == policy.NeedsApproval {
-		id, err := s.Store.RequestToJoin(ctx, spaceID, u.ID, current)
-		if err != nil {
+		if _, err := s.Store.RequestToJoin(ctx, spaceID, u.ID, current); err != nil {
 			return nil, err
 		}
 		res.Status = "pending"
-		s.publish(events.JoinRequested, spaceID, u.ID, id)
 		return res, nil
 	}
 	source := relais.SourceOpen
@@ -306,7 +300,6 @@ func (s *Service) Join(ctx context.Context, u *relais.User, spaceID int64, chart
 		return nil, err
 	}
 	res.Status = "joined"
-	s.publish(events.MemberJoined, spaceID, u.ID, u.ID)
 	return res, nil
 }
 

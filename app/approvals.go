@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -88,43 +87,8 @@ func (s *Service) DecideApproval(ctx context.Context, u *relais.User, id int64, 
 		s.mentionsApproved(ctx, x.PostID, 0)
 	case relais.ApproveReply:
 		s.mentionsApproved(ctx, x.PostID, x.ReplyID)
-	case relais.ApproveJoin:
-		s.publish(events.JoinDecided, x.SpaceID, x.RequesterID, x.JoinRequestID)
-		if req, err := s.Store.MembershipRequestByID(ctx, x.JoinRequestID); err == nil && x.JoinApprove {
-			s.publish(events.MemberJoined, x.SpaceID, x.RequesterID, req.UserID)
-		}
-	case relais.ApproveModerate:
-		kind := events.PostHidden
-		if x.Action != nil && x.Action.Op == "restore" {
-			kind = events.PostRestored
-		}
-		s.publish(kind, x.SpaceID, x.RequesterID, x.PostID)
-	case relais.ApprovePin:
-		kind := events.PostUnpinned
-		if x.Action != nil && x.Action.Pin {
-			kind = events.PostPinned
-		}
-		s.publish(kind, x.SpaceID, x.RequesterID, x.PostID)
 	case relais.ApproveSchedule:
-		s.publish(events.PostScheduled, x.SpaceID, x.RequesterID, x.TargetID)
 		s.wakeScheduler()
-	case relais.ApproveWelcome:
-		s.publish(events.WelcomeSet, x.SpaceID, x.RequesterID, x.SpaceID)
-	case relais.ApproveInvite:
-		s.publish(events.InvitationSent, x.SpaceID, x.RequesterID, x.TargetID)
-	case relais.ApproveRemove:
-		s.publish(events.MemberRemoved, x.SpaceID, x.RequesterID, x.TargetID)
 	}
-	a, err := s.Store.ApprovalByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	// A signal or an escalation exists from now on: the approval names it.
-	switch a.Kind {
-	case relais.ApproveSignal:
-		s.publish(events.SignalRaised, a.SpaceID, a.RequesterID, a.TargetID)
-	case relais.ApproveEscalation:
-		s.publish(events.EscalationRaised, a.SpaceID, a.RequesterID, a.TargetID)
-	}
-	return a, nil
+	return s.Store.ApprovalByID(ctx, id)
 }

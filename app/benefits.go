@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/store"
 )
 
@@ -35,7 +34,6 @@ func (s *Service) DeclareBenefit(ctx context.Context, u *relais.User, in relais.
 	if err := s.Store.CreateBenefit(ctx, b); err != nil {
 		return nil, err
 	}
-	s.publish(events.BenefitDeclared, b.SpaceID, u.ID, b.ID)
 	return b, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 )
 
@@ -79,7 +78,6 @@ func (s *Service) Allocate(ctx context.Context, u *relais.User, in Allocation) (
 	if err := s.Store.SetAllocation(ctx, u.ID, smm.ID, sp.ID, in.Hours); err != nil {
 		return nil, err
 	}
-	s.publish(events.CapacityChanged, sp.ID, u.ID, smm.ID)
 	return s.smmCapacity(ctx, smm.ID)
 }
 
@@ -105,7 +103,6 @@ func (s *Service) SetWeeklyHours(ctx context.Context, u *relais.User, userID int
 	if err := s.Store.SetWeeklyHours(ctx, u.ID, smm.ID, hours); err != nil {
 		return nil, err
 	}
-	s.publish(events.CapacityChanged, 0, u.ID, smm.ID)
 	return s.smmCapacity(ctx, smm.ID)
 }
 

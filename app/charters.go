@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 )
 
@@ -30,7 +29,6 @@ func (s *Service) PublishCharter(ctx context.Context, u *relais.User, spaceID in
 	if err := s.Store.AddCharterVersion(ctx, &c, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.CharterVersion, spaceID, u.ID, int64(c.Version))
 	return &c, nil
 }
 
@@ -53,7 +51,6 @@ func (s *Service) AcceptCharter(ctx context.Context, u *relais.User, spaceID int
 		if err := s.Store.AcceptCharter(ctx, spaceID, u.ID, version); err != nil {
 			return nil, err
 		}
-		s.publish(events.CharterAccepted, spaceID, u.ID, int64(version))
 	}
 	return s.spaceView(ctx, u, spaceID)
 }

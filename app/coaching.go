@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 )
 
@@ -126,7 +125,6 @@ func (s *Service) RequestCoaching(ctx context.Context, u *relais.User, in relais
 	if err := s.Store.CreateCoaching(ctx, c); err != nil {
 		return nil, err
 	}
-	s.publish(events.CoachingChanged, 0, u.ID, c.ID)
 	return c, nil
 }
 
@@ -201,7 +199,6 @@ func (s *Service) WriteCoaching(ctx context.Context, u *relais.User, id int64, b
 	if err := s.Store.AddCoachingMessage(ctx, m); err != nil {
 		return nil, err
 	}
-	s.publish(events.CoachingChanged, 0, u.ID, id)
 	return m, nil
 }
 
@@ -214,6 +211,5 @@ func (s *Service) CloseCoaching(ctx context.Context, u *relais.User, id int64) (
 	if err := s.Store.CloseCoaching(ctx, id, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.CoachingChanged, 0, u.ID, id)
 	return s.Store.CoachingByID(ctx, id)
 }

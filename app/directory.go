@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"relais"
-	"relais/events"
 	"relais/store"
 )
 
@@ -132,12 +131,6 @@ func (s *Service) importDirectory(ctx context.Context, actorID int64, file io.Re
 		return nil, err
 	}
 	report.TeamsCreated, report.SpacesCreated = nonNil(applied.TeamsCreated), nonNil(applied.SpacesCreated)
-	for _, id := range applied.SpaceIDs {
-		s.publish(events.TeamChanged, id, actorID, 0)
-	}
-	for range report.Created {
-		s.publish(events.UserCreated, 0, actorID, 0)
-	}
 	return report, nil
 }
 

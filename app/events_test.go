@@ -3,17 +3,103 @@ package app_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"relais"
 	"relais/app"
 	"relais/demo"
 	"relais/events"
 	"relais/internal/testdb"
+	"relais/store"
 )
 
+// eventLog follows the event log of a store from where it stood.
+type eventLog struct {
+	t     *testing.T
+	st    *store.Store
+	after int64
+	// pending are the events read and not yet expected.
+	pending []events.Event
+}
+
+func followLog(t *testing.T, st *store.Store) *eventLog {
+	t.Helper()
+	last, err := st.LastEventID(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &eventLog{t: t, st: st, after: last}
+}
+
+// read appends to pending what the log holds past what was read.
+func (l *eventLog) read() {
+	l.t.Helper()
+	evs, err := l.st.EventsAfter(l.t.Context(), l.after, 1000)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.ID != l.after+1 || e.At.IsZero() {
+			l.t.Fatalf("event %+v after %d: ids must follow each other, with a time", e, l.after)
+		}
+		l.after = e.ID
+	}
+	l.pending = append(l.pending, evs...)
+}
+
+// next returns the next event other than a notification, which must be of
+// kind; the notifications before it stay pending.
+func (l *eventLog) next(kind string) events.Event {
+	l.t.Helper()
+	l.read()
+	for i, e := range l.pending {
+		if e.Kind == events.NotificationCreated {
+			continue
+		}
+		if e.Kind != kind {
+			l.t.Fatalf("event %+v; want kind %s", e, kind)
+		}
+		l.pending = append(l.pending[:i:i], l.pending[i+1:]...)
+		return e
+	}
+	l.t.Fatalf("no %s event", kind)
+	return events.Event{}
+}
+
+// notified checks that a pending notification went to userID, and drops it.
+func (l *eventLog) notified(userID int64) {
+	l.t.Helper()
+	l.read()
+	for i, e := range l.pending {
+		if e.Kind == events.NotificationCreated && e.UserID == userID {
+			if e.Subject == 0 {
+				l.t.Errorf("notification event %+v names no notification", e)
+			}
+			l.pending = append(l.pending[:i:i], l.pending[i+1:]...)
+			return
+		}
+	}
+	l.t.Fatalf("no notification event for user %d among %+v", userID, l.pending)
+}
+
+// none checks that nothing was written since the last read (the
+// notifications read and not expected are dropped).
+func (l *eventLog) none() {
+	l.t.Helper()
+	for _, e := range l.pending {
+		if e.Kind != events.NotificationCreated {
+			l.t.Fatalf("unexpected event %+v", e)
+		}
+	}
+	l.pending = l.pending[:0]
+	l.read()
+	if len(l.pending) > 0 {
+		l.t.Fatalf("unexpected events %+v", l.pending)
+	}
+}
+
 // TestEveryWritePublishes checks that each write of the foundation
-// publishes its domain event, with the space it concerns, so that live
+// writes its domain event to the event log, with the space it concerns
+// (and the thread, reply or one recipient it is about), so that live
 // updates can follow without touching the services.
 func TestEveryWritePublishes(t *testing.T) {
 	for _, engine := range testdb.Engines(t) {
@@ -23,20 +109,15 @@ func TestEveryWritePublishes(t *testing.T) {
 			if err := demo.Load(ctx, st, "pw"); err != nil {
 				t.Fatal(err)
 			}
-			bus := events.NewLocal()
-			svc := app.New(st, bus, nil)
-			got, stop := bus.Subscribe(64)
-			defer stop()
-			expect := func(kind string, spaceID int64) {
+			svc := app.New(st, events.NewLocal(), nil)
+			log := followLog(t, st)
+			expect := func(kind string, spaceID int64) events.Event {
 				t.Helper()
-				select {
-				case e := <-got:
-					if e.Kind != kind || e.SpaceID != spaceID || e.At.IsZero() {
-						t.Fatalf("event %+v; want kind %s in space %d", e, kind, spaceID)
-					}
-				case <-time.After(2 * time.Second):
-					t.Fatalf("no %s event", kind)
+				e := log.next(kind)
+				if e.SpaceID != spaceID {
+					t.Fatalf("event %+v; want kind %s in space %d", e, kind, spaceID)
 				}
+				return e
 			}
 			user := func(login string) *relais.User {
 				u, err := st.UserByLogin(ctx, login)
@@ -78,11 +159,16 @@ func TestEveryWritePublishes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			expect(events.PostCreated, support.ID)
-			if _, err := svc.Reply(ctx, paul, p.ID, "Moi."); err != nil {
+			if e := expect(events.PostCreated, support.ID); e.PostID != p.ID || e.Subject != p.ID || e.ActorID != paul.ID {
+				t.Errorf("post event %+v; want post %d by %d", e, p.ID, paul.ID)
+			}
+			r, err := svc.Reply(ctx, paul, p.ID, "Moi.")
+			if err != nil {
 				t.Fatal(err)
 			}
-			expect(events.ReplyCreated, support.ID)
+			if e := expect(events.ReplyCreated, support.ID); e.PostID != p.ID || e.ReplyID != r.ID || e.Subject != r.ID {
+				t.Errorf("reply event %+v; want reply %d of post %d", e, r.ID, p.ID)
+			}
 			if _, err := svc.React(ctx, paul, p.ID, 0, relais.ReactThanks); err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +190,12 @@ func TestEveryWritePublishes(t *testing.T) {
 			if err != nil || pending.Status != relais.StatusPendingApproval {
 				t.Fatalf("co-pilot post: %+v, %v", pending, err)
 			}
-			expect(events.ApprovalRequested, clients.ID) // not PostCreated: members must not learn of it yet
+			// Not PostCreated: members must not learn of it yet; the
+			// mentor alone is told.
+			if e := expect(events.ApprovalRequested, clients.ID); e.UserID != samir.ID || e.PostID != pending.ID {
+				t.Errorf("approval request %+v; want post %d for samir (%d)", e, pending.ID, samir.ID)
+			}
+			log.notified(samir.ID)
 			as, err := svc.Approvals(ctx, samir)
 			if err != nil || len(as) != 1 {
 				t.Fatalf("samir's approvals: %v, %v", as, err)
@@ -112,18 +203,20 @@ func TestEveryWritePublishes(t *testing.T) {
 			if _, err := svc.DecideApproval(ctx, samir, as[0].ID, true, ""); err != nil {
 				t.Fatal(err)
 			}
-			expect(events.ApprovalApproved, clients.ID)
-			expect(events.PostCreated, clients.ID) // now visible to the members
+			if e := expect(events.ApprovalApproved, clients.ID); e.UserID != olivia.ID || e.Subject != as[0].ID {
+				t.Errorf("approval decided %+v; want approval %d for olivia (%d)", e, as[0].ID, olivia.ID)
+			}
+			// Now visible to the members, in olivia's name.
+			if e := expect(events.PostCreated, clients.ID); e.PostID != pending.ID || e.ActorID != olivia.ID {
+				t.Errorf("approved post %+v; want post %d by olivia", e, pending.ID)
+			}
+			log.notified(olivia.ID)
 
 			// A refused write publishes nothing.
 			if _, err := svc.CreatePost(ctx, samir, support.ID, relais.NewPost{Title: "x", Body: "y"}); relais.ErrorCode(err) != relais.ENOTFOUND {
 				t.Fatalf("samir posting in Support Lyon: %v", err)
 			}
-			select {
-			case e := <-got:
-				t.Fatalf("a refused write published %+v", e)
-			case <-time.After(50 * time.Millisecond):
-			}
+			log.none()
 		})
 	}
 }
@@ -140,19 +233,12 @@ func TestCockpitWritesPublish(t *testing.T) {
 			if err := demo.Load(ctx, st, "pw"); err != nil {
 				t.Fatal(err)
 			}
-			bus := events.NewLocal()
-			svc := app.New(st, bus, nil)
-			got, stop := bus.Subscribe(64)
-			defer stop()
+			svc := app.New(st, events.NewLocal(), nil)
+			log := followLog(t, st)
 			expect := func(kind string, subject int64) {
 				t.Helper()
-				select {
-				case e := <-got:
-					if e.Kind != kind || (subject != 0 && e.Subject != subject) || e.At.IsZero() {
-						t.Fatalf("event %+v; want kind %s about %d", e, kind, subject)
-					}
-				case <-time.After(2 * time.Second):
-					t.Fatalf("no %s event", kind)
+				if e := log.next(kind); subject != 0 && e.Subject != subject {
+					t.Fatalf("event %+v; want kind %s about %d", e, kind, subject)
 				}
 			}
 			user := func(login string) *relais.User {
@@ -199,11 +285,7 @@ func TestCockpitWritesPublish(t *testing.T) {
 			if _, err := svc.CreateCompanyObjective(ctx, paul, relais.CompanyObjectiveInput{Title: "x"}); relais.ErrorCode(err) != relais.EFORBIDDEN {
 				t.Fatalf("paul edits the plan: %v", err)
 			}
-			select {
-			case e := <-got:
-				t.Fatalf("a refused write published %+v", e)
-			case <-time.After(50 * time.Millisecond):
-			}
+			log.none()
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -73,7 +72,6 @@ func (s *Service) CreateTask(ctx context.Context, u *relais.User, postID int64, 
 	if err := s.Store.CreateTask(ctx, k); err != nil {
 		return nil, err
 	}
-	s.publish(events.TaskChanged, k.SpaceID, u.ID, k.ID)
 	return s.Store.TaskByID(ctx, k.ID)
 }
 
@@ -124,7 +122,6 @@ func (s *Service) UpdateTask(ctx context.Context, u *relais.User, id int64, c re
 	if err := s.Store.UpdateTask(ctx, id, u.ID, up); err != nil {
 		return nil, err
 	}
-	s.publish(events.TaskChanged, k.SpaceID, u.ID, id)
 	return s.Store.TaskByID(ctx, id)
 }
 
@@ -204,27 +201,23 @@ func (s *Service) MarkSolution(ctx context.Context, u *relais.User, postID, repl
 	if replyID <= 0 {
 		return nil, &relais.Error{Code: relais.EINVALID, Field: "reply_id", Message: "reply_id must be a positive integer.", MessageFR: "reply_id doit être un entier positif."}
 	}
-	p, err := s.solvable(ctx, u, postID)
-	if err != nil {
+	if _, err := s.solvable(ctx, u, postID); err != nil {
 		return nil, err
 	}
 	if err := s.Store.MarkSolution(ctx, postID, replyID, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.ProblemSolved, p.SpaceID, u.ID, postID)
 	return s.Store.Problem(ctx, postID)
 }
 
 // ReopenProblem takes back the solution of a problem: it is open again.
 func (s *Service) ReopenProblem(ctx context.Context, u *relais.User, postID int64) (*relais.Problem, error) {
-	p, err := s.solvable(ctx, u, postID)
-	if err != nil {
+	if _, err := s.solvable(ctx, u, postID); err != nil {
 		return nil, err
 	}
-	if err := s.Store.Reopen(ctx, postID); err != nil {
+	if err := s.Store.Reopen(ctx, postID, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.ProblemReopened, p.SpaceID, u.ID, postID)
 	return s.Store.Problem(ctx, postID)
 }
 

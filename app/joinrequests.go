@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -67,14 +66,9 @@ func (s *Service) DecideMembership(ctx context.Context, u *relais.User, id int64
 			return nil, err
 		}
 		out.Status = "pending_approval"
-		s.publish(events.JoinDecided, req.SpaceID, u.ID, id)
 	} else {
 		if err := s.Store.DecideMembershipRequest(ctx, id, u.ID, approve, reason); err != nil {
 			return nil, err
-		}
-		s.publish(events.JoinDecided, req.SpaceID, u.ID, id)
-		if approve {
-			s.publish(events.MemberJoined, req.SpaceID, u.ID, req.UserID)
 		}
 	}
 	out.Request, err = s.Store.MembershipRequestByID(ctx, id)

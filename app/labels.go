@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 )
 
@@ -42,7 +41,6 @@ func (s *Service) SetRoleLabel(ctx context.Context, u *relais.User, role relais.
 	if err := s.Store.SetRoleLabel(ctx, u.ID, role, lang, label); err != nil {
 		return nil, err
 	}
-	s.publish(events.RoleLabelChanged, 0, u.ID, 0)
 	return s.RoleLabels(ctx)
 }
 

@@ -7,10 +7,6 @@ import (
 	"relais/policy"
 )
 
-// eventOfferingChanged is published when an offering is added to the
-// catalog or changed.
-const eventOfferingChanged = "offering.changed"
-
 // govern returns the policy's answer to whether the actor governs: edits
 // the catalog and decides space requests (the internal community
 // manager).
@@ -55,7 +51,6 @@ func (s *Service) CreateOffering(ctx context.Context, u *relais.User, in relais.
 	if err := s.Store.CreateOffering(ctx, o, authors); err != nil {
 		return nil, err
 	}
-	s.publish(eventOfferingChanged, 0, u.ID, o.ID)
 	return s.Store.OfferingByID(ctx, o.ID)
 }
 
@@ -70,7 +65,6 @@ func (s *Service) UpdateOffering(ctx context.Context, u *relais.User, id int64, 
 	if err := s.Store.UpdateOffering(ctx, o, authors, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(eventOfferingChanged, 0, u.ID, id)
 	return s.Store.OfferingByID(ctx, id)
 }
 

@@ -15,7 +15,6 @@ import (
 
 	"relais"
 	"relais/auth"
-	"relais/events"
 	"relais/store"
 )
 
@@ -285,6 +284,5 @@ func (s *Service) StartOIDCSession(ctx context.Context, id *Identity) (string, *
 	if err := s.Store.CreateSession(ctx, ss); err != nil {
 		return "", nil, err
 	}
-	s.publish(events.SessionStarted, 0, u.ID, u.ID)
 	return secret, ss, nil
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -45,7 +44,6 @@ func (s *Service) ConfirmOnboardingStep(ctx context.Context, u *relais.User, use
 	if err := s.Store.ConfirmOnboardingStep(ctx, userID, strings.TrimSpace(item), u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.OnboardingStep, 0, u.ID, userID)
 	return s.Store.Onboarding(ctx, userID)
 }
 
@@ -78,7 +76,6 @@ func (s *Service) EndCoPilot(ctx context.Context, u *relais.User, userID int64) 
 	if err := s.Store.EndCoPilot(ctx, userID, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.CoPilotEnded, 0, u.ID, userID)
 	return s.Store.Onboarding(ctx, userID)
 }
 
@@ -142,11 +139,7 @@ func (s *Service) Notifications(ctx context.Context, u *relais.User, beforeID in
 // MarkNotificationsRead marks the actor's notifications up to upToID (0:
 // all) as read.
 func (s *Service) MarkNotificationsRead(ctx context.Context, u *relais.User, upToID int64) (int64, error) {
-	n, err := s.Store.MarkNotificationsRead(ctx, u.ID, upToID)
-	if err == nil && n > 0 {
-		s.publish(events.NotificationsRead, 0, u.ID, u.ID)
-	}
-	return n, err
+	return s.Store.MarkNotificationsRead(ctx, u.ID, upToID)
 }
 
 // StartCoPilot places a social media manager in a co-pilot period with an
@@ -180,6 +173,5 @@ func (s *Service) StartCoPilot(ctx context.Context, u *relais.User, userID int64
 	if err := s.Store.StartCoPilot(ctx, userID, mentor.ID, u.ID); err != nil {
 		return nil, err
 	}
-	s.publish(events.CoPilotStarted, 0, u.ID, userID)
 	return s.Store.Onboarding(ctx, userID)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 )
 
@@ -78,7 +77,6 @@ func (s *Service) CreateCompanyObjective(ctx context.Context, u *relais.User, in
 	if err := s.Store.CreateCompanyObjective(ctx, u.ID, c); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, c.ID)
 	return c, nil
 }
 
@@ -110,7 +108,6 @@ func (s *Service) UpdateCompanyObjective(ctx context.Context, u *relais.User, id
 	if err := s.Store.UpdateCompanyObjective(ctx, u.ID, c); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, c.ID)
 	return c, nil
 }
 
@@ -123,7 +120,6 @@ func (s *Service) DeleteCompanyObjective(ctx context.Context, u *relais.User, id
 	if err := s.Store.DeleteCompanyObjective(ctx, u.ID, id); err != nil {
 		return err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, id)
 	return nil
 }
 
@@ -148,7 +144,6 @@ func (s *Service) CreatePlanObjective(ctx context.Context, u *relais.User, in re
 	if err := s.Store.CreatePlanObjective(ctx, u.ID, o); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, o.ID)
 	return o, nil
 }
 
@@ -184,7 +179,6 @@ func (s *Service) UpdatePlanObjective(ctx context.Context, u *relais.User, id in
 	if err := s.Store.UpdatePlanObjective(ctx, u.ID, o); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, o.ID)
 	return o, nil
 }
 
@@ -197,7 +191,6 @@ func (s *Service) DeletePlanObjective(ctx context.Context, u *relais.User, id in
 	if err := s.Store.DeletePlanObjective(ctx, u.ID, id); err != nil {
 		return err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, id)
 	return nil
 }
 
@@ -215,7 +208,6 @@ func (s *Service) CreateWorkstream(ctx context.Context, u *relais.User, objectiv
 	if err := s.Store.CreateWorkstream(ctx, u.ID, w); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, w.ID)
 	return w, nil
 }
 
@@ -254,7 +246,6 @@ func (s *Service) UpdateWorkstream(ctx context.Context, u *relais.User, id int64
 	if err := s.Store.UpdateWorkstream(ctx, u.ID, w); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, w.ID)
 	return w, nil
 }
 
@@ -266,7 +257,6 @@ func (s *Service) DeleteWorkstream(ctx context.Context, u *relais.User, id int64
 	if err := s.Store.DeleteWorkstream(ctx, u.ID, id); err != nil {
 		return err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, id)
 	return nil
 }
 
@@ -284,7 +274,6 @@ func (s *Service) CreateKPITarget(ctx context.Context, u *relais.User, objective
 	if err := s.Store.CreateKPITarget(ctx, u.ID, k); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, k.ID)
 	return k, nil
 }
 
@@ -317,7 +306,6 @@ func (s *Service) UpdateKPITarget(ctx context.Context, u *relais.User, id int64,
 	if err := s.Store.UpdateKPITarget(ctx, u.ID, k); err != nil {
 		return nil, err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, k.ID)
 	return k, nil
 }
 
@@ -329,7 +317,6 @@ func (s *Service) DeleteKPITarget(ctx context.Context, u *relais.User, id int64)
 	if err := s.Store.DeleteKPITarget(ctx, u.ID, id); err != nil {
 		return err
 	}
-	s.publish(events.PlanChanged, 0, u.ID, id)
 	return nil
 }
 
@@ -362,9 +349,6 @@ func (s *Service) SetAlignment(ctx context.Context, u *relais.User, spaceID, obj
 	changed, err := s.Store.SetAlignment(ctx, u.ID, spaceID, objectiveID, aligned)
 	if err != nil {
 		return nil, err
-	}
-	if changed {
-		s.publish(events.PlanChanged, spaceID, u.ID, objectiveID)
 	}
 	return &AlignmentResult{SpaceID: spaceID, SpaceName: v.Name, PlanObjectiveID: objectiveID, Aligned: aligned, Changed: changed}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/search"
 	"relais/store"
@@ -174,7 +173,6 @@ func (s *Service) React(ctx context.Context, u *relais.User, postID, replyID int
 	if err != nil {
 		return false, err
 	}
-	s.publish(events.ReactionToggled, p.SpaceID, u.ID, postID)
 	return on, nil
 }
 

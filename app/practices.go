@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -140,7 +139,6 @@ func (s *Service) SharePractice(ctx context.Context, u *relais.User, postID int6
 	if err := s.Store.SharePractice(ctx, pr); err != nil {
 		return nil, err
 	}
-	s.publish(events.PracticeShared, p.SpaceID, u.ID, pr.ID)
 	return s.practiceEntry(ctx, u, pr.ID)
 }
 
@@ -179,7 +177,6 @@ func (s *Service) WithdrawPractice(ctx context.Context, u *relais.User, id int64
 	if err := s.Store.WithdrawPractice(ctx, id, u.ID); err != nil {
 		return err
 	}
-	s.publish(events.PracticeWithdrawn, p.SpaceID, u.ID, id)
 	return nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 )
 
@@ -78,7 +77,6 @@ func (s *Service) SetNarrative(ctx context.Context, u *relais.User, spaceID int6
 	if err := s.Store.SetNarrative(ctx, n); err != nil {
 		return nil, err
 	}
-	s.publish(events.NarrativeSet, spaceID, u.ID, spaceID)
 	return n, nil
 }
 
@@ -118,7 +116,6 @@ func (s *Service) DeliverMonthlyReports(ctx context.Context, now time.Time) (int
 			continue // another node did
 		}
 		n++
-		s.publish(events.ReportDelivered, sp.ID, 0, sp.ID)
 		subject := reportSubject(sp.Name, p.From)
 		for _, rc := range recipients {
 			if strings.TrimSpace(rc.Email) == "" {

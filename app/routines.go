@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -120,7 +119,6 @@ func (s *Service) StartRoutine(ctx context.Context, u *relais.User, spaceID int6
 	if err := s.Store.CreateRoutine(ctx, r); err != nil {
 		return nil, err
 	}
-	s.publish(events.RoutineChanged, spaceID, u.ID, r.ID)
 	s.wakeScheduler()
 	return r, nil
 }
@@ -175,7 +173,6 @@ func (s *Service) EditRoutine(ctx context.Context, u *relais.User, id int64, e R
 	if err := s.Store.UpdateRoutine(ctx, r, u.ID, setNext); err != nil {
 		return nil, err
 	}
-	s.publish(events.RoutineChanged, r.SpaceID, u.ID, r.ID)
 	s.wakeScheduler()
 	return s.Store.RoutineByID(ctx, r.ID)
 }

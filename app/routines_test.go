@@ -23,19 +23,27 @@ func TestRoutineService(t *testing.T) {
 			if err := demo.Load(ctx, st, "pw"); err != nil {
 				t.Fatal(err)
 			}
-			bus := events.NewLocal()
-			svc := app.New(st, bus, nil)
-			got, stop := bus.Subscribe(64)
-			defer stop()
+			svc := app.New(st, events.NewLocal(), nil)
+			log := followLog(t, st)
+			wake, stopWake := st.EventWake()
+			defer stopWake()
+			// expect waits for the next event of kind in a space: the
+			// scheduler writes in the background.
 			expect := func(kind string, spaceID int64) events.Event {
 				t.Helper()
+				deadline := time.After(5 * time.Second)
 				for {
-					select {
-					case e := <-got:
+					log.read()
+					for len(log.pending) > 0 {
+						e := log.pending[0]
+						log.pending = log.pending[1:]
 						if e.Kind == kind && e.SpaceID == spaceID {
 							return e
 						}
-					case <-time.After(5 * time.Second):
+					}
+					select {
+					case <-wake:
+					case <-deadline:
 						t.Fatalf("no %s event in space %d", kind, spaceID)
 					}
 				}

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/scim"
 	"relais/store"
@@ -189,7 +188,6 @@ func (s *Service) SCIMCreateUser(ctx context.Context, actor *relais.User, body [
 	if err := s.Store.SaveAccount(ctx, actor.ID, a); err != nil {
 		return nil, err
 	}
-	s.publish(events.UserCreated, 0, actor.ID, a.ID)
 	return s.SCIMUser(ctx, actor, strconv.FormatInt(a.ID, 10), base)
 }
 
@@ -241,7 +239,6 @@ func (s *Service) saveSCIMUser(ctx context.Context, actor *relais.User, cur *sto
 	if err := s.Store.SaveAccount(ctx, actor.ID, a); err != nil {
 		return nil, err
 	}
-	s.publish(events.TeamChanged, 0, actor.ID, a.ID)
 	return s.SCIMUser(ctx, actor, strconv.FormatInt(a.ID, 10), base)
 }
 
@@ -261,7 +258,6 @@ func (s *Service) SCIMDeleteUser(ctx context.Context, actor *relais.User, rawID 
 	if err := s.Store.DeleteAccount(ctx, actor.ID, a.ID); err != nil {
 		return err
 	}
-	s.publish(events.TeamChanged, 0, actor.ID, a.ID)
 	return nil
 }
 
@@ -374,7 +370,6 @@ func (s *Service) SCIMCreateGroup(ctx context.Context, actor *relais.User, body 
 	if err != nil {
 		return nil, scimInput(err)
 	}
-	s.publish(events.TeamChanged, g.SpaceID, actor.ID, g.ID)
 	return scimGroup(g, base), nil
 }
 
@@ -501,7 +496,6 @@ func (s *Service) changeGroup(ctx context.Context, actor *relais.User, cur *stor
 	if err != nil {
 		return nil, scimInput(err)
 	}
-	s.publish(events.TeamChanged, g.SpaceID, actor.ID, g.ID)
 	return scimGroup(g, base), nil
 }
 
@@ -518,6 +512,5 @@ func (s *Service) SCIMDeleteGroup(ctx context.Context, actor *relais.User, rawID
 	if err := s.Store.DeleteGroup(ctx, actor.ID, g.ID); err != nil {
 		return err
 	}
-	s.publish(events.TeamChanged, g.SpaceID, actor.ID, g.ID)
 	return nil
 }

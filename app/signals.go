@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -83,7 +82,6 @@ func (s *Service) RaiseSignal(ctx context.Context, u *relais.User, in NewSignal)
 	if err := s.Store.CreateSignal(ctx, g, in.SuggestionID); err != nil {
 		return nil, nil, err
 	}
-	s.publish(events.SignalRaised, g.SpaceID, u.ID, g.ID)
 	g, err = s.Signal(ctx, u, g.ID)
 	return g, done(d), err
 }
@@ -289,7 +287,6 @@ func (s *Service) DecideSignal(ctx context.Context, u *relais.User, id int64, st
 	if err := s.Store.DecideSignal(ctx, id, u.ID, status, note); err != nil {
 		return nil, err
 	}
-	s.publish(events.SignalDecided, g.SpaceID, u.ID, id)
 	return s.Signal(ctx, u, id)
 }
 
@@ -320,7 +317,6 @@ func (s *Service) SuggestSignal(ctx context.Context, u *relais.User, postID int6
 	if err := s.Store.SuggestSignal(ctx, g); err != nil {
 		return nil, err
 	}
-	s.publish(events.SignalSuggested, p.SpaceID, u.ID, g.ID)
 	return g, nil
 }
 
@@ -421,7 +417,6 @@ func (s *Service) Escalate(ctx context.Context, u *relais.User, in NewEscalation
 	if err := s.Store.CreateEscalation(ctx, e); err != nil {
 		return nil, nil, err
 	}
-	s.publish(events.EscalationRaised, in.SpaceID, u.ID, e.ID)
 	e, err = s.Store.EscalationByID(ctx, e.ID)
 	return e, done(d), err
 }
@@ -480,7 +475,6 @@ func (s *Service) ResolveEscalation(ctx context.Context, u *relais.User, id int6
 	if err := s.Store.ResolveEscalation(ctx, id, u.ID, resolution); err != nil {
 		return nil, err
 	}
-	s.publish(events.EscalationResolved, e.SpaceID, u.ID, id)
 	return s.Store.EscalationByID(ctx, id)
 }
 
@@ -529,6 +523,5 @@ func (s *Service) SetSignalDeadline(ctx context.Context, u *relais.User, spaceID
 	if err := s.Store.SetSignalDeadline(ctx, spaceID, u.ID, days); err != nil {
 		return 0, err
 	}
-	s.publish(events.SignalDeadlineSet, spaceID, u.ID, spaceID)
 	return days, nil
 }

@@ -6,16 +6,9 @@ import (
 	"strings"
 
 	"relais"
-	"relais/events"
 	"relais/overlap"
 	"relais/policy"
 	"relais/store"
-)
-
-// Events of space requests (the events package names the foundation's).
-const (
-	eventSpaceRequested      = "space_request.filed"
-	eventSpaceRequestDecided = "space_request.decided"
 )
 
 // ClosestSpaces is the number of existing communities a space request
@@ -45,7 +38,6 @@ func (s *Service) RequestSpace(ctx context.Context, u *relais.User, in relais.Ne
 	if err := s.Store.CreateSpaceRequest(ctx, r); err != nil {
 		return nil, err
 	}
-	s.publish(eventSpaceRequested, 0, u.ID, r.ID)
 	return s.SpaceRequest(ctx, u, r.ID)
 }
 
@@ -268,9 +260,6 @@ func (s *Service) ApproveSpaceRequest(ctx context.Context, u *relais.User, id in
 		StewardID: steward.ID, ObjectiveIDs: objectives}); err != nil {
 		return nil, err
 	}
-	s.publish(events.SpaceCreated, sp.ID, u.ID, sp.ID)
-	s.publish(events.StewardChanged, sp.ID, u.ID, steward.ID)
-	s.publish(eventSpaceRequestDecided, sp.ID, u.ID, id)
 	return s.SpaceRequest(ctx, u, id)
 }
 
@@ -307,7 +296,6 @@ func (s *Service) RefuseSpaceRequest(ctx context.Context, u *relais.User, id int
 	if err := s.Store.RefuseSpaceRequest(ctx, id, u.ID, reason); err != nil {
 		return nil, err
 	}
-	s.publish(eventSpaceRequestDecided, 0, u.ID, id)
 	return s.SpaceRequest(ctx, u, id)
 }
 

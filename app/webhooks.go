@@ -24,7 +24,6 @@ import (
 	"unicode/utf8"
 
 	"relais"
-	"relais/events"
 	"relais/policy"
 	"relais/store"
 )
@@ -103,7 +102,6 @@ func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL stri
 	if err := s.Store.CreateWebhook(ctx, h); err != nil {
 		return nil, err
 	}
-	s.publish(events.WebhookChanged, 0, u.ID, h.ID)
 	return &NewWebhook{Webhook: h, Secret: h.Secret}, nil
 }
 
@@ -195,7 +193,6 @@ func (s *Service) SetWebhookActive(ctx context.Context, u *relais.User, id int64
 	if err := s.Store.SetWebhookActive(ctx, id, u.ID, active); err != nil {
 		return nil, err
 	}
-	s.publish(events.WebhookChanged, 0, u.ID, id)
 	hs, err := s.Store.Webhooks(ctx)
 	if err != nil {
 		return nil, err

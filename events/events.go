@@ -91,6 +91,10 @@ const (
 	PrivacyChanged     = "privacy.changed"   // Subject: the person
 	// RoutineChanged: a team's routine started, changed, paused or resumed (Subject: the routine).
 	RoutineChanged = "routine.changed"
+	// The catalog of value propositions and the requests for new spaces.
+	OfferingChanged     = "offering.changed"      // Subject: the offering
+	SpaceRequested      = "space_request.filed"   // Subject: the request
+	SpaceRequestDecided = "space_request.decided" // Subject: the request
 )
 
 // Event is something that happened. SpaceID lets subscribers filter by

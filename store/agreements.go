@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const agreementColumns = `a.id, a.user_id, u.login, u.name, a.space_id, s.name, a.manager_id, mg.name, a.hours_per_week, a.role, a.note,
@@ -94,6 +95,8 @@ func (s *Store) CreateAgreement(ctx context.Context, a *relais.Agreement) error 
 			return err
 		}
 		*a = *got
+		// An agreement concerns two people and no space.
+		t.emit(events.Event{Kind: events.AgreementChanged, ActorID: a.UserID, Subject: a.ID, UserID: a.ManagerID})
 		if err := notify(t, a.ManagerID, relais.Notification{Kind: relais.NotifyAgreementProposed, SpaceID: a.SpaceID,
 			ActorID: a.UserID, SubjectID: a.ID, Detail: a.Hours.String() + " h"}); err != nil {
 			return err
@@ -165,6 +168,7 @@ func (s *Store) DecideAgreement(ctx context.Context, id, managerID int64, approv
 		if n, _ := res.RowsAffected(); n == 0 {
 			return conflict("This agreement is no longer waiting for a decision.", "Cet accord n'attend plus de décision.")
 		}
+		t.emit(events.Event{Kind: events.AgreementChanged, ActorID: managerID, Subject: a.ID, UserID: a.UserID})
 		if err := notify(t, a.UserID, relais.Notification{Kind: kind, SpaceID: a.SpaceID, ActorID: managerID,
 			SubjectID: a.ID, Detail: reason}); err != nil {
 			return err
@@ -194,6 +198,7 @@ func (s *Store) WithdrawAgreement(ctx context.Context, id, userID int64) error {
 		if a.DecidedBy != 0 {
 			manager = a.DecidedBy
 		}
+		t.emit(events.Event{Kind: events.AgreementChanged, ActorID: userID, Subject: a.ID, UserID: manager})
 		return notify(t, manager, relais.Notification{Kind: relais.NotifyAgreementWithdrawn, SpaceID: a.SpaceID,
 			ActorID: userID, SubjectID: a.ID, Detail: a.Hours.String() + " h"})
 	})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Reads of analytics: the rollup cells of spaces and months, the people
@@ -460,6 +461,7 @@ func (s *Store) SetAnalyticsK(ctx context.Context, actorID int64, k int) error {
 		_, err := t.exec(`INSERT INTO analytics_settings (id, k, updated_by, updated_at) VALUES (1, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET k = excluded.k, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 			k, actorID, millis(time.Now()))
+		t.emit(events.Event{Kind: events.AnalyticsKChanged, ActorID: actorID})
 		return err
 	})
 }
@@ -477,8 +479,9 @@ func (s *Store) SpaceLeaderboard(ctx context.Context, spaceID int64) (bool, erro
 	return on, err
 }
 
-// SetSpaceLeaderboard opts a space in to a leaderboard, or out.
-func (s *Store) SetSpaceLeaderboard(ctx context.Context, spaceID int64, on bool) error {
+// SetSpaceLeaderboard opts a space in to a leaderboard, or out, in the
+// name of actorID.
+func (s *Store) SetSpaceLeaderboard(ctx context.Context, spaceID, actorID int64, on bool) error {
 	return s.write(ctx, func(t *tx) error {
 		res, err := t.exec("UPDATE spaces SET leaderboard = ? WHERE id = ?", on, spaceID)
 		if err != nil {
@@ -487,6 +490,7 @@ func (s *Store) SetSpaceLeaderboard(ctx context.Context, spaceID int64, on bool)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Space")
 		}
+		t.emit(events.Event{Kind: events.LeaderboardChanged, SpaceID: spaceID, ActorID: actorID, Subject: spaceID})
 		return nil
 	})
 }
@@ -564,6 +568,7 @@ func (s *Store) SetPrivacy(ctx context.Context, userID int64, p relais.Privacy) 
 		_, err := t.exec(`INSERT INTO privacy_settings (user_id, leaderboard, profile_visibility, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET leaderboard = excluded.leaderboard, profile_visibility = excluded.profile_visibility,
 			updated_at = excluded.updated_at`, userID, p.Leaderboard, string(p.ProfileVisibility), millis(time.Now()))
+		t.emit(events.Event{Kind: events.PrivacyChanged, ActorID: userID, Subject: userID, UserID: userID})
 		return err
 	})
 }

@@ -279,13 +279,13 @@ func TestAnalyticsSettings(t *testing.T) {
 		if on, err := s.SpaceLeaderboard(ctx, sp.ID); err != nil || on {
 			t.Fatalf("SpaceLeaderboard = %v, %v; want off", on, err)
 		}
-		if err := s.SetSpaceLeaderboard(ctx, sp.ID, true); err != nil {
+		if err := s.SetSpaceLeaderboard(ctx, sp.ID, 0, true); err != nil {
 			t.Fatal(err)
 		}
 		if on, _ := s.SpaceLeaderboard(ctx, sp.ID); !on {
 			t.Error("leaderboard not on")
 		}
-		wantCode(t, s.SetSpaceLeaderboard(ctx, 999999, true), relais.ENOTFOUND)
+		wantCode(t, s.SetSpaceLeaderboard(ctx, 999999, 0, true), relais.ENOTFOUND)
 		if p, err := s.Privacy(ctx, cm.ID); err != nil || p != relais.DefaultPrivacy {
 			t.Fatalf("Privacy = %+v, %v", p, err)
 		}

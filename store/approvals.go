@@ -281,6 +281,7 @@ func (s *Store) DecideApproval(ctx context.Context, id, deciderID int64, approve
 			}
 			_, err = t.exec("UPDATE scheduled_posts SET status = ? WHERE id = ? AND status = 'pending_approval'", string(next), targetID.Int64)
 			if err == nil && approve {
+				t.emit(events.Event{Kind: events.PostScheduled, SpaceID: spaceID, ActorID: requesterID, Subject: targetID.Int64})
 				err = audit(t, requesterID, relais.AuditPostScheduled, "scheduled_post", targetID.Int64, spaceID, p.Title)
 			}
 			return err

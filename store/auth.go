@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Session is a signed-in browser. The store keeps only the hash of its id.
@@ -21,6 +22,7 @@ func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
 	return s.write(ctx, func(t *tx) error {
 		_, err := t.exec("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
 			ss.IDHash, ss.UserID, ss.CSRF, millis(time.Now()), millis(ss.ExpiresAt))
+		t.emit(events.Event{Kind: events.SessionStarted, ActorID: ss.UserID, Subject: ss.UserID, UserID: ss.UserID})
 		return err
 	})
 }
@@ -44,7 +46,15 @@ func (s *Store) SessionByHash(ctx context.Context, idHash string) (*Session, err
 // DeleteSession ends a session (signing out) and clears expired ones.
 func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
 	return s.write(ctx, func(t *tx) error {
-		_, err := t.exec("DELETE FROM sessions WHERE id_hash = ? OR expires_at <= ?", idHash, millis(time.Now()))
+		var userID int64
+		err := t.queryRow("SELECT user_id FROM sessions WHERE id_hash = ?", idHash).Scan(&userID)
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if userID != 0 {
+			t.emit(events.Event{Kind: events.SessionEnded, ActorID: userID, Subject: userID, UserID: userID})
+		}
+		_, err = t.exec("DELETE FROM sessions WHERE id_hash = ? OR expires_at <= ?", idHash, millis(time.Now()))
 		return err
 	})
 }
@@ -54,6 +64,7 @@ func (s *Store) CreateToken(ctx context.Context, tokenHash string, userID int64)
 	return s.write(ctx, func(t *tx) error {
 		_, err := t.exec("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)",
 			tokenHash, userID, millis(time.Now()))
+		t.emit(events.Event{Kind: events.TokenCreated, ActorID: userID, Subject: userID, UserID: userID})
 		return err
 	})
 }
@@ -86,7 +97,10 @@ func (s *Store) UserByToken(ctx context.Context, tokenHash string) (u *relais.Us
 // DeleteToken revokes an API token.
 func (s *Store) DeleteToken(ctx context.Context, tokenHash string) error {
 	return s.write(ctx, func(t *tx) error {
-		_, err := t.exec("DELETE FROM api_tokens WHERE token_hash = ?", tokenHash)
+		ids, err := scanIDs(t.query("DELETE FROM api_tokens WHERE token_hash = ? RETURNING user_id", tokenHash))
+		for _, id := range ids {
+			t.emit(events.Event{Kind: events.TokenRevoked, ActorID: id, Subject: id, UserID: id})
+		}
 		return err
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // CreateBenefit records a declared benefit. The space is the one of its
@@ -32,6 +33,7 @@ func (s *Store) CreateBenefit(ctx context.Context, b *relais.Benefit) error {
 		b.ID, err = t.insert(`INSERT INTO benefits (space_id, post_id, signal_id, user_id, kind, amount, unit, note, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, b.SpaceID, nullID(b.PostID), nullID(b.SignalID), b.UserID, string(b.Kind),
 			int64(b.Amount), b.Unit, b.Note, millis(b.CreatedAt))
+		t.emit(events.Event{Kind: events.BenefitDeclared, SpaceID: b.SpaceID, ActorID: b.UserID, Subject: b.ID, PostID: b.PostID})
 		return err
 	})
 }

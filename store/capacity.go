@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Capacity returns every active social media manager's week: the hours
@@ -127,6 +128,7 @@ func (s *Store) Capacity(ctx context.Context) (*relais.Capacity, error) {
 // actorID.
 func (s *Store) SetAllocation(ctx context.Context, actorID, userID, spaceID int64, hours relais.Hours) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.CapacityChanged, SpaceID: spaceID, ActorID: actorID, Subject: userID})
 		var err error
 		if hours == 0 {
 			_, err = t.exec("DELETE FROM smm_allocations WHERE user_id = ? AND space_id = ?", userID, spaceID)
@@ -145,6 +147,7 @@ func (s *Store) SetAllocation(ctx context.Context, actorID, userID, spaceID int6
 // SetWeeklyHours sets the hours per week a user has in all.
 func (s *Store) SetWeeklyHours(ctx context.Context, actorID, userID int64, hours relais.Hours) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.CapacityChanged, ActorID: actorID, Subject: userID})
 		res, err := t.exec("UPDATE users SET weekly_hours = ? WHERE id = ?", int64(hours), userID)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const coachingColumns = `c.id, c.team_id, tm.name, c.manager_id, mg.name, c.coach_id, co.login, co.name, c.topic, c.status,
@@ -53,6 +54,8 @@ func (s *Store) CreateCoaching(ctx context.Context, c *relais.Coaching) error {
 		} else if err != nil {
 			return err
 		}
+		// A coaching concerns its two parties and no space.
+		t.emit(events.Event{Kind: events.CoachingChanged, ActorID: c.ManagerID, Subject: id, UserID: c.CoachID})
 		got, err := coachingByID(t, id)
 		if err != nil {
 			return err
@@ -141,6 +144,7 @@ func (s *Store) AddCoachingMessage(ctx context.Context, m *relais.CoachingMessag
 		if !c.Open() {
 			return closedCoaching()
 		}
+		t.emit(events.Event{Kind: events.CoachingChanged, ActorID: m.AuthorID, Subject: c.ID, UserID: otherParty(c, m.AuthorID)})
 		if m.ID, err = t.insert(`INSERT INTO coaching_messages (coaching_id, author_id, body, created_at) VALUES (?, ?, ?, ?)`,
 			m.CoachingID, m.AuthorID, m.Body, millis(m.CreatedAt)); err != nil {
 			return err
@@ -173,6 +177,7 @@ func (s *Store) CloseCoaching(ctx context.Context, id, actorID int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return &relais.Error{Code: relais.ECONFLICT, Message: "This coaching is already closed.", MessageFR: "Cet accompagnement est déjà clos."}
 		}
+		t.emit(events.Event{Kind: events.CoachingChanged, ActorID: actorID, Subject: c.ID, UserID: otherParty(c, actorID)})
 		if err := notify(t, otherParty(c, actorID), relais.Notification{Kind: relais.NotifyCoachingClosed, ActorID: actorID,
 			SubjectID: c.ID, Detail: c.Topic}); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Directory sources: which feed manages an account.
@@ -186,6 +187,7 @@ func (s *Store) ApplyDirectory(ctx context.Context, plan *DirectoryPlan, progres
 					return err
 				}
 				ids[r.Login] = id
+				t.emit(events.Event{Kind: events.UserCreated, ActorID: plan.ActorID, Subject: id})
 				if err := audit(t, plan.ActorID, relais.AuditUserProvisioned, "user", id, 0, "csv: "+r.Login); err != nil {
 					return err
 				}
@@ -321,6 +323,9 @@ func (s *Store) ApplyDirectory(ctx context.Context, plan *DirectoryPlan, progres
 			out.SpaceIDs = append(out.SpaceIDs, id)
 		}
 		slices.Sort(out.SpaceIDs)
+		for _, id := range out.SpaceIDs {
+			t.emit(events.Event{Kind: events.TeamChanged, SpaceID: id, ActorID: plan.ActorID})
+		}
 		if plan.Summary != "" {
 			return audit(t, plan.ActorID, relais.AuditDirectoryImport, "directory", 0, 0, plan.Summary)
 		}
@@ -582,6 +587,12 @@ func (s *Store) AccountByID(ctx context.Context, id int64) (a *Account, err erro
 // another account's is a conflict too. Deactivating ends the account's
 // sessions and tokens at once.
 func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) error {
+	// A new account is announced as created, a change as a change of the
+	// directory.
+	kind := events.TeamChanged
+	if a.ID == 0 {
+		kind = events.UserCreated
+	}
 	return s.write(ctx, func(t *tx) error {
 		now := time.Now()
 		if a.Email != "" {
@@ -626,6 +637,7 @@ func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) erro
 			if err != nil {
 				return err
 			}
+			t.emit(events.Event{Kind: kind, ActorID: actorID, Subject: a.ID})
 			return audit(t, actorID, relais.AuditUserProvisioned, "user", a.ID, 0, "scim: "+a.Login)
 		}
 		if existing == 0 || existing != a.ID {
@@ -650,6 +662,7 @@ func (s *Store) SaveAccount(ctx context.Context, actorID int64, a *Account) erro
 				return err
 			}
 		}
+		t.emit(events.Event{Kind: kind, ActorID: actorID, Subject: a.ID})
 		return audit(t, actorID, relais.AuditUserUpdated, "user", a.ID, 0, "scim: "+a.Login)
 	})
 }
@@ -665,6 +678,7 @@ func deactivatedAt(active bool, now time.Time) any {
 // and hides it from SCIM; it leaves its teams, and its posts stay.
 func (s *Store) DeleteAccount(ctx context.Context, actorID, id int64) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.TeamChanged, ActorID: actorID, Subject: id})
 		var deleted bool
 		if err := t.queryRow("SELECT scim_deleted FROM users WHERE id = ?", id).Scan(&deleted); err == sql.ErrNoRows || deleted {
 			return notFound("User")
@@ -839,8 +853,11 @@ func (s *Store) CreateGroup(ctx context.Context, actorID int64, name, externalID
 		if err := audit(t, actorID, relais.AuditTeamProvisioned, "team", id, 0, "scim: "+name); err != nil {
 			return err
 		}
-		g, err = groupByID(t, id)
-		return err
+		if g, err = groupByID(t, id); err != nil {
+			return err
+		}
+		t.emit(events.Event{Kind: events.TeamChanged, SpaceID: g.SpaceID, ActorID: actorID, Subject: g.ID})
+		return nil
 	})
 	return g, err
 }
@@ -917,8 +934,11 @@ func (s *Store) UpdateGroup(ctx context.Context, actorID, id int64, ch GroupChan
 		if err := audit(t, actorID, relais.AuditTeamUpdated, "team", id, cur.SpaceID, "scim: "+name); err != nil {
 			return err
 		}
-		g, err = groupByID(t, id)
-		return err
+		if g, err = groupByID(t, id); err != nil {
+			return err
+		}
+		t.emit(events.Event{Kind: events.TeamChanged, SpaceID: g.SpaceID, ActorID: actorID, Subject: g.ID})
+		return nil
 	})
 	return g, err
 }
@@ -937,6 +957,7 @@ func (s *Store) DeleteGroup(ctx context.Context, actorID, id int64) error {
 		if _, err := t.exec("UPDATE teams SET manager_id = NULL, scim_deleted = TRUE, updated_at = ? WHERE id = ?", millis(time.Now()), id); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.TeamChanged, SpaceID: cur.SpaceID, ActorID: actorID, Subject: id})
 		return audit(t, actorID, relais.AuditTeamDeleted, "team", id, cur.SpaceID, "scim: "+cur.Name)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const invitationColumns = `i.id, i.space_id, s.name, i.user_id, u.name, i.invited_by, b.name, i.message, i.status, i.created_at, i.decided_at`
@@ -62,6 +63,7 @@ func sendInvitation(t *tx, id int64) error {
 	if _, err := t.exec("UPDATE invitations SET status = 'pending' WHERE id = ? AND status IN ('pending', 'pending_approval')", id); err != nil {
 		return err
 	}
+	t.emit(events.Event{Kind: events.InvitationSent, SpaceID: spaceID, ActorID: by, Subject: id})
 	if err := audit(t, by, relais.AuditInvitationSent, "invitation", id, spaceID, ""); err != nil {
 		return err
 	}
@@ -142,6 +144,7 @@ func (s *Store) RespondInvitation(ctx context.Context, id, userID int64, accept 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return conflict("This invitation was already "+status+".", "Cette invitation a déjà reçu une réponse.")
 		}
+		t.emit(events.Event{Kind: events.InvitationAnswered, SpaceID: spaceID, ActorID: userID, Subject: id})
 		if !accept {
 			return nil
 		}
@@ -160,6 +163,7 @@ func join(t *tx, m *relais.Membership) error {
 	} else if err != nil {
 		return err
 	}
+	t.emit(events.Event{Kind: events.MemberJoined, SpaceID: m.SpaceID, ActorID: m.UserID, Subject: m.UserID})
 	return welcome(t, m.SpaceID, m.UserID)
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const joinRequestColumns = `jr.id, jr.space_id, s.name, jr.user_id, u.name, jr.charter_version, jr.status, jr.reason,
@@ -126,8 +127,10 @@ func decideMembershipRequest(t *tx, id, deciderID int64, approve bool, reason st
 		return &relais.Error{Code: relais.ECONFLICT, Message: "This request to join was already " + current + ".",
 			MessageFR: "Cette demande d'adhésion a déjà été " + map[string]string{"approved": "approuvée", "refused": "refusée"}[current] + "."}
 	}
+	t.emit(events.Event{Kind: events.JoinDecided, SpaceID: spaceID, ActorID: deciderID, Subject: id})
 	kind := relais.NotifyJoinRefused
 	if approve {
+		t.emit(events.Event{Kind: events.MemberJoined, SpaceID: spaceID, ActorID: deciderID, Subject: userID})
 		kind = relais.NotifyJoinApproved
 		res, err := t.exec(`INSERT INTO memberships (space_id, user_id, charter_version, joined_at, source) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, spaceID, userID, version, now, relais.SourceRequest)
@@ -186,6 +189,8 @@ func (s *Store) RequestJoinDecisionApproval(ctx context.Context, joinRequestID, 
 		} else if err != nil {
 			return err
 		}
+		// Announced as a decision, as when the steward decides directly.
+		t.emit(events.Event{Kind: events.JoinDecided, SpaceID: spaceID, ActorID: stewardID, Subject: joinRequestID})
 		return notifyMentor(t, id)
 	})
 	return id, err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"relais"
+	"relais/events"
 )
 
 // RoleLabels returns the organization's own names of the roles, by role
@@ -36,6 +37,7 @@ func (s *Store) RoleLabels(ctx context.Context) (map[relais.Role]map[string]stri
 // it in the name of actorID.
 func (s *Store) SetRoleLabel(ctx context.Context, actorID int64, role relais.Role, lang, label string) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.RoleLabelChanged, ActorID: actorID})
 		var err error
 		if label == "" {
 			_, err = t.exec("DELETE FROM role_labels WHERE role = ? AND lang = ?", string(role), lang)

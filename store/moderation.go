@@ -74,6 +74,7 @@ func hidePost(t *tx, postID, moderatorID int64, rule, reason string) error {
 		moderatorID, now, postID); err != nil {
 		return err
 	}
+	t.emit(events.Event{Kind: events.PostHidden, SpaceID: spaceID, ActorID: moderatorID, Subject: postID, PostID: postID})
 	if err := audit(t, moderatorID, relais.AuditPostHidden, "post", postID, spaceID, rule+" — "+reason); err != nil {
 		return err
 	}
@@ -102,6 +103,7 @@ func restorePost(t *tx, postID, moderatorID int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return conflict("This post is not hidden.", "Ce message n'est pas masqué.")
 	}
+	t.emit(events.Event{Kind: events.PostRestored, SpaceID: spaceID, ActorID: moderatorID, Subject: postID, PostID: postID})
 	if err := audit(t, moderatorID, relais.AuditPostRestored, "post", postID, spaceID, ""); err != nil {
 		return err
 	}
@@ -146,6 +148,11 @@ func pinPost(t *tx, postID, stewardID int64, pin bool) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return conflict("This thread was pinned or unpinned meanwhile.", "Ce fil vient d'être épinglé ou désépinglé.")
 	}
+	kind := events.PostUnpinned
+	if pin {
+		kind = events.PostPinned
+	}
+	t.emit(events.Event{Kind: kind, SpaceID: spaceID, ActorID: stewardID, Subject: postID, PostID: postID})
 	return audit(t, stewardID, action, "post", postID, spaceID, "")
 }
 
@@ -174,6 +181,7 @@ func (s *Store) FlagPost(ctx context.Context, f *relais.Flag) error {
 		if relais.ErrorCode(err) == relais.ECONFLICT {
 			return conflict("You already flagged this post; the stewards will look at it.", "Vous avez déjà signalé ce message ; les animateurs vont l'examiner.")
 		}
+		t.emit(events.Event{Kind: events.PostFlagged, SpaceID: f.SpaceID, ActorID: f.UserID, Subject: f.PostID, PostID: f.PostID})
 		return err
 	})
 }
@@ -248,6 +256,7 @@ func (s *Store) DismissFlags(ctx context.Context, postID, moderatorID int64) err
 		if n == 0 {
 			return conflict("This post has no open flag.", "Ce message n'a aucun signalement en attente.")
 		}
+		t.emit(events.Event{Kind: events.FlagsDismissed, SpaceID: spaceID, ActorID: moderatorID, Subject: postID, PostID: postID})
 		return audit(t, moderatorID, relais.AuditFlagsDismissed, "post", postID, spaceID, "")
 	})
 }
@@ -282,6 +291,7 @@ func removeMember(t *tx, spaceID, userID, stewardID int64, reason string) error 
 		spaceID, userID, stewardID, reason, millis(time.Now()), joined, source); err != nil {
 		return err
 	}
+	t.emit(events.Event{Kind: events.MemberRemoved, SpaceID: spaceID, ActorID: stewardID, Subject: userID})
 	if err := audit(t, stewardID, relais.AuditMemberRemoved, "user", userID, spaceID, reason); err != nil {
 		return err
 	}
@@ -302,6 +312,7 @@ func setWelcome(t *tx, spaceID, stewardID int64, text string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Space")
 	}
+	t.emit(events.Event{Kind: events.WelcomeSet, SpaceID: spaceID, ActorID: stewardID, Subject: spaceID})
 	return audit(t, stewardID, relais.AuditWelcomeSet, "space", spaceID, spaceID, "")
 }
 
@@ -342,6 +353,7 @@ func (s *Store) SetJoinPolicy(ctx context.Context, spaceID, actorID int64, p rel
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Space")
 		}
+		t.emit(events.Event{Kind: events.JoinPolicyChanged, SpaceID: spaceID, ActorID: actorID, Subject: spaceID})
 		return audit(t, actorID, relais.AuditJoinConfigured, "space", spaceID, spaceID, string(p)+" "+criteria)
 	})
 }
@@ -363,6 +375,7 @@ func (s *Store) AssignSteward(ctx context.Context, spaceID, userID, actorID int6
 			}
 			return conflict("This person is not a steward of the community.", "Cette personne n'anime pas la communauté.")
 		}
+		t.emit(events.Event{Kind: events.StewardChanged, SpaceID: spaceID, ActorID: actorID, Subject: userID})
 		return audit(t, actorID, action, "user", userID, spaceID, "")
 	})
 }

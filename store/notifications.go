@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Notifications returns a page of a person's notifications, newest first.
@@ -75,6 +76,9 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, userID, upToID int64)
 			return err
 		}
 		n, _ = res.RowsAffected()
+		if n > 0 {
+			t.emit(events.Event{Kind: events.NotificationsRead, ActorID: userID, Subject: userID, UserID: userID})
+		}
 		return nil
 	})
 	return n, err

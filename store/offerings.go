@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const offeringColumns = `o.id, o.title, COALESCE(o.unit_id, 0), COALESCE(un.name, ''), o.use_case, o.expected_value,
@@ -79,6 +80,7 @@ func (s *Store) CreateOffering(ctx context.Context, o *relais.Offering, authorID
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.Title, nullID(o.UnitID), o.UseCase, o.ExpectedValue, c.Objective, c.Rules, c.Autonomy, c.ExpectedActions,
 			o.RoutineTemplates, o.CreatedBy, millis(o.CreatedAt), millis(o.UpdatedAt))
+		t.emit(events.Event{Kind: events.OfferingChanged, ActorID: o.CreatedBy, Subject: o.ID})
 		if relais.ErrorCode(err) == relais.ECONFLICT {
 			return offeringTitleTaken(o.Title)
 		} else if err != nil {
@@ -97,6 +99,7 @@ func (s *Store) UpdateOffering(ctx context.Context, o *relais.Offering, authorID
 	o.UpdatedAt = time.Time{}
 	stamp(&o.UpdatedAt)
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.OfferingChanged, ActorID: actorID, Subject: o.ID})
 		var exists int
 		if err := t.queryRow("SELECT 1 FROM offerings WHERE id = ?", o.ID).Scan(&exists); err == sql.ErrNoRows {
 			return offeringNotFound()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Onboarding returns where a user stands in their co-pilot period: the
@@ -71,6 +72,7 @@ func (s *Store) ConfirmOnboardingStep(ctx context.Context, userID int64, item st
 			MessageFR: "Étape d'intégration inconnue " + item + " ; attendu : codes_values, charter ou escalation_paths."}
 	}
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.OnboardingStep, ActorID: by, Subject: userID, UserID: userID})
 		_, err := t.exec("INSERT INTO onboarding_steps (user_id, item, done_by, done_at) VALUES (?, ?, ?, ?)", userID, item, by, millis(time.Now()))
 		if relais.ErrorCode(t.d.translate(err)) == relais.ECONFLICT {
 			return conflict("This step is already confirmed.", "Cette étape est déjà validée.")
@@ -88,6 +90,7 @@ func (s *Store) StartCoPilot(ctx context.Context, userID, mentorID, by int64) er
 		if err := setCoPilot(t, userID, true, mentorID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.CoPilotStarted, ActorID: by, Subject: userID, UserID: userID})
 		return audit(t, by, relais.AuditCoPilotStarted, "user", userID, 0, "")
 	})
 }
@@ -96,6 +99,7 @@ func (s *Store) StartCoPilot(ctx context.Context, userID, mentorID, by int64) er
 // in co-pilot is a conflict; an incomplete checklist is refused.
 func (s *Store) EndCoPilot(ctx context.Context, userID, by int64) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.CoPilotEnded, ActorID: by, Subject: userID, UserID: userID})
 		o, err := onboarding(t, userID)
 		if err != nil {
 			return err

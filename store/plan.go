@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"relais"
+	"relais/events"
 )
 
 // The strategic plan: company objectives, plan objectives, workstreams, KPI
@@ -150,6 +151,7 @@ func (s *Store) CreateCompanyObjective(ctx context.Context, actorID int64, c *re
 			c.Title, c.Description, millis(c.CreatedAt)); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: c.ID})
 		return audit(t, actorID, relais.AuditCompanyObjectiveCreated, "company_objective", c.ID, 0, c.Title)
 	})
 }
@@ -171,6 +173,7 @@ func (s *Store) UpdateCompanyObjective(ctx context.Context, actorID int64, c *re
 		if _, err := t.exec("UPDATE company_objectives SET title = ?, description = ? WHERE id = ?", c.Title, c.Description, c.ID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: c.ID})
 		return audit(t, actorID, relais.AuditCompanyObjectiveUpdated, "company_objective", c.ID, 0, c.Title)
 	})
 }
@@ -196,6 +199,7 @@ func (s *Store) DeleteCompanyObjective(ctx context.Context, actorID, id int64) e
 		if _, err := t.exec("DELETE FROM company_objectives WHERE id = ?", id); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: id})
 		return audit(t, actorID, relais.AuditCompanyObjectiveDeleted, "company_objective", id, 0, title)
 	})
 }
@@ -291,6 +295,7 @@ func (s *Store) CreatePlanObjective(ctx context.Context, actorID int64, o *relai
 			o.CompanyObjectiveID, o.Title, o.Description, millis(o.CreatedAt)); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: o.ID})
 		return audit(t, actorID, relais.AuditPlanObjectiveCreated, "plan_objective", o.ID, 0, o.Title)
 	})
 }
@@ -313,6 +318,7 @@ func (s *Store) UpdatePlanObjective(ctx context.Context, actorID int64, o *relai
 			o.CompanyObjectiveID, o.Title, o.Description, o.ID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: o.ID})
 		return audit(t, actorID, relais.AuditPlanObjectiveUpdated, "plan_objective", o.ID, 0, o.Title)
 	})
 }
@@ -350,6 +356,7 @@ func (s *Store) DeletePlanObjective(ctx context.Context, actorID, id int64) erro
 		if _, err := t.exec("DELETE FROM plan_objectives WHERE id = ?", id); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: id})
 		return audit(t, actorID, relais.AuditPlanObjectiveDeleted, "plan_objective", id, 0, title)
 	})
 }
@@ -422,6 +429,7 @@ func (s *Store) CreateWorkstream(ctx context.Context, actorID int64, w *relais.W
 			int64(w.BudgetPlanned), int64(w.BudgetCommitted), int64(w.BudgetSpent), millis(w.CreatedAt)); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: w.ID})
 		return audit(t, actorID, relais.AuditWorkstreamCreated, "workstream", w.ID, 0, workstreamDetail(w))
 	})
 }
@@ -447,6 +455,7 @@ func (s *Store) UpdateWorkstream(ctx context.Context, actorID int64, w *relais.W
 			int64(w.BudgetPlanned), int64(w.BudgetCommitted), int64(w.BudgetSpent), w.ID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: w.ID})
 		return audit(t, actorID, relais.AuditWorkstreamUpdated, "workstream", w.ID, 0, workstreamDetail(w))
 	})
 }
@@ -463,6 +472,7 @@ func (s *Store) DeleteWorkstream(ctx context.Context, actorID, id int64) error {
 		if _, err := t.exec("DELETE FROM workstreams WHERE id = ?", id); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: id})
 		return audit(t, actorID, relais.AuditWorkstreamDeleted, "workstream", id, 0, title)
 	})
 }
@@ -513,6 +523,7 @@ func (s *Store) CreateKPITarget(ctx context.Context, actorID int64, k *relais.KP
 			k.PlanObjectiveID, string(k.Horizon), k.Metric, int64(k.Target), k.Unit, k.Due, millis(k.CreatedAt)); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: k.ID})
 		return audit(t, actorID, relais.AuditKPITargetCreated, "kpi_target", k.ID, 0, kpiDetail(k))
 	})
 }
@@ -531,6 +542,7 @@ func (s *Store) UpdateKPITarget(ctx context.Context, actorID int64, k *relais.KP
 			string(k.Horizon), k.Metric, int64(k.Target), k.Unit, k.Due, k.ID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: k.ID})
 		return audit(t, actorID, relais.AuditKPITargetUpdated, "kpi_target", k.ID, 0, kpiDetail(k))
 	})
 }
@@ -547,6 +559,7 @@ func (s *Store) DeleteKPITarget(ctx context.Context, actorID, id int64) error {
 		if _, err := t.exec("DELETE FROM kpi_targets WHERE id = ?", id); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PlanChanged, ActorID: actorID, Subject: id})
 		return audit(t, actorID, relais.AuditKPITargetDeleted, "kpi_target", id, 0, metric)
 	})
 }
@@ -585,6 +598,7 @@ func (s *Store) SetAlignment(ctx context.Context, actorID, spaceID, objectiveID 
 			return err
 		}
 		changed = true
+		t.emit(events.Event{Kind: events.PlanChanged, SpaceID: spaceID, ActorID: actorID, Subject: objectiveID})
 		return audit(t, actorID, action, "plan_objective", objectiveID, spaceID, title)
 	})
 	return changed, err

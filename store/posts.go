@@ -175,6 +175,13 @@ func (s *Store) Replies(ctx context.Context, postID, viewerID int64) ([]*relais.
 // reports whether it is now on.
 func (s *Store) ToggleReaction(ctx context.Context, postID, replyID, userID int64, kind relais.ReactionKind) (on bool, err error) {
 	err = s.write(ctx, func(t *tx) error {
+		var spaceID int64
+		if err := t.queryRow("SELECT space_id FROM posts WHERE id = ?", postID).Scan(&spaceID); err == sql.ErrNoRows {
+			return notFound("Post")
+		} else if err != nil {
+			return err
+		}
+		t.emit(events.Event{Kind: events.ReactionToggled, SpaceID: spaceID, ActorID: userID, Subject: postID, PostID: postID, ReplyID: replyID})
 		res, err := t.exec("DELETE FROM reactions WHERE post_id = ? AND reply_id = ? AND user_id = ? AND kind = ?",
 			postID, replyID, userID, string(kind))
 		if err != nil {

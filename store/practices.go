@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 	"relais/search"
 )
 
@@ -95,6 +96,7 @@ func (s *Store) SharePractice(ctx context.Context, p *relais.Practice) error {
 				return err
 			}
 		}
+		t.emit(events.Event{Kind: events.PracticeShared, SpaceID: p.SpaceID, ActorID: p.SharedBy, Subject: p.ID, PostID: p.PostID})
 		return audit(t, p.SharedBy, "practice.share", "practice", p.ID, p.SpaceID, p.Title)
 	})
 }
@@ -114,6 +116,7 @@ func (s *Store) WithdrawPractice(ctx context.Context, id, actorID int64) error {
 		if _, err := t.exec("UPDATE practices SET withdrawn_at = ? WHERE id = ?", millis(time.Now()), id); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.PracticeWithdrawn, SpaceID: spaceID, ActorID: actorID, Subject: id})
 		return audit(t, actorID, "practice.withdraw", "practice", id, spaceID, "")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Problems: a post of kind problem is open until the reply that solves it
@@ -112,6 +113,7 @@ func (s *Store) MarkSolution(ctx context.Context, postID, replyID, actorID int64
 			replyID, actorID, millis(time.Now()), postID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.ProblemSolved, SpaceID: spaceID, ActorID: actorID, Subject: postID, PostID: postID, ReplyID: replyID})
 		if author != actorID {
 			if err := notify(t, author, relais.Notification{Kind: relais.NotifyProblemSolved, SpaceID: spaceID, PostID: postID,
 				ActorID: actorID, SubjectID: replyID}); err != nil {
@@ -122,11 +124,12 @@ func (s *Store) MarkSolution(ctx context.Context, postID, replyID, actorID int64
 	})
 }
 
-// Reopen marks a solved problem open again.
-func (s *Store) Reopen(ctx context.Context, postID int64) error {
+// Reopen marks a solved problem open again, in the name of actorID.
+func (s *Store) Reopen(ctx context.Context, postID, actorID int64) error {
 	return s.write(ctx, func(t *tx) error {
 		var current sql.NullInt64
-		err := t.queryRow("SELECT solution_reply_id FROM posts WHERE id = ? AND kind = 'problem'", postID).Scan(&current)
+		var spaceID int64
+		err := t.queryRow("SELECT solution_reply_id, space_id FROM posts WHERE id = ? AND kind = 'problem'", postID).Scan(&current, &spaceID)
 		if err == sql.ErrNoRows {
 			return notFound("Post")
 		} else if err != nil {
@@ -138,6 +141,7 @@ func (s *Store) Reopen(ctx context.Context, postID int64) error {
 		if _, err := t.exec("UPDATE posts SET solution_reply_id = NULL, solved_by = NULL, solved_at = NULL WHERE id = ?", postID); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.ProblemReopened, SpaceID: spaceID, ActorID: actorID, Subject: postID, PostID: postID})
 		return nil
 	})
 }

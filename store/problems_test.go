@@ -25,7 +25,7 @@ func TestProblemsStore(t *testing.T) {
 		wantCode(t, s.MarkSolution(t.Context(), p.ID, elsewhere.ID, o.member.ID), relais.ENOTFOUND)
 		wantCode(t, s.MarkSolution(t.Context(), p.ID, pending.ID, o.member.ID), relais.ENOTFOUND)
 		wantCode(t, s.MarkSolution(t.Context(), o.post.ID, elsewhere.ID, o.member.ID), relais.EUNPROCESSABLE)
-		wantCode(t, s.Reopen(t.Context(), p.ID), relais.ECONFLICT)
+		wantCode(t, s.Reopen(t.Context(), p.ID, 0), relais.ECONFLICT)
 
 		if err := s.MarkSolution(t.Context(), p.ID, answer.ID, o.member.ID); err != nil {
 			t.Fatal(err)
@@ -46,7 +46,7 @@ func TestProblemsStore(t *testing.T) {
 				t.Errorf("%s problems %+v, %v", status, ps, err)
 			}
 		}
-		if err := s.Reopen(t.Context(), p.ID); err != nil {
+		if err := s.Reopen(t.Context(), p.ID, 0); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = s.Problem(t.Context(), p.ID)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Report computes what a space's report over [from, to) is made of, in
@@ -232,6 +233,7 @@ func reportSignals(t *tx, r *relais.ReportCounts, spaceID, a, b int64) error {
 func (s *Store) SetNarrative(ctx context.Context, n *relais.ReportNarrative) error {
 	stamp(&n.UpdatedAt)
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.NarrativeSet, SpaceID: n.SpaceID, ActorID: n.AuthorID, Subject: n.SpaceID})
 		if n.Narrative == "" {
 			_, err := t.exec("DELETE FROM report_narratives WHERE space_id = ? AND period = ?", n.SpaceID, n.Period)
 			return err
@@ -324,6 +326,7 @@ func (s *Store) DeliverReport(ctx context.Context, spaceID int64, period string,
 			return nil
 		}
 		delivered = true
+		t.emit(events.Event{Kind: events.ReportDelivered, SpaceID: spaceID, Subject: spaceID})
 		rows, err := t.query(`SELECT u.id, u.name, u.email FROM users u WHERE u.active AND (
 				(u.employment = 'internal' AND EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role = ?))
 				OR u.id = (SELECT un.head_id FROM spaces sp JOIN units un ON un.id = sp.sponsor_unit_id WHERE sp.id = ?))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 	"relais/search"
 )
 
@@ -56,6 +57,7 @@ func (s *Store) CreateRoutine(ctx context.Context, r *relais.Routine) error {
 		if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.RoutineChanged, SpaceID: r.SpaceID, ActorID: r.CreatedBy, Subject: r.ID})
 		return audit(t, r.CreatedBy, relais.AuditRoutineStarted, "routine", r.ID, r.SpaceID, r.Title)
 	})
 }
@@ -109,6 +111,7 @@ func (s *Store) UpdateRoutine(ctx context.Context, r *relais.Routine, actorID in
 		r.PauseReason = ""
 	}
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.RoutineChanged, SpaceID: r.SpaceID, ActorID: actorID, Subject: r.ID})
 		q, args := `UPDATE routines SET title = ?, prompt = ?, schedule = ?, time_zone = ?, replaces = ?, status = ?,
 			pause_reason = ?, updated_at = ?`, []any{r.Title, r.Prompt, r.Schedule, r.TimeZone, r.Replaces,
 			string(r.Status), r.PauseReason, millis(r.UpdatedAt)}

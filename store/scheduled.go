@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 	"relais/search"
 )
 
@@ -42,6 +43,7 @@ func (s *Store) SchedulePost(ctx context.Context, p *relais.ScheduledPost) error
 				relais.ActionPayload{Title: p.Title, PublishAt: &at}, p.CreatedAt)
 			return err
 		}
+		t.emit(events.Event{Kind: events.PostScheduled, SpaceID: p.SpaceID, ActorID: p.AuthorID, Subject: p.ID})
 		return audit(t, p.AuthorID, relais.AuditPostScheduled, "scheduled_post", p.ID, p.SpaceID, p.Title)
 	})
 }
@@ -116,6 +118,7 @@ func (s *Store) CancelScheduledPost(ctx context.Context, id, actorID int64) erro
 			return conflict("This post was already "+status+": it can no longer be cancelled.",
 				"Ce message n'est plus programmé : il ne peut plus être annulé.")
 		}
+		t.emit(events.Event{Kind: events.ScheduleCancelled, SpaceID: spaceID, ActorID: actorID, Subject: id})
 		return audit(t, actorID, relais.AuditScheduleCancel, "scheduled_post", id, spaceID, "")
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const signalColumns = `sg.id, sg.space_id, s.name, sg.post_id, p.title, sg.raised_by, r.name,
@@ -88,6 +89,7 @@ func createSignal(t *tx, g *relais.Signal, suggestionID int64) (err error) {
 			return conflict("This suggestion is no longer open, or concerns another post.", "Cette suggestion n'est plus ouverte, ou concerne un autre message.")
 		}
 	}
+	t.emit(events.Event{Kind: events.SignalRaised, SpaceID: g.SpaceID, ActorID: g.RaisedBy, Subject: g.ID, PostID: g.PostID})
 	if err := audit(t, g.RaisedBy, relais.AuditSignalRaised, "signal", g.ID, g.SpaceID, g.Summary); err != nil {
 		return err
 	}
@@ -217,8 +219,8 @@ func (s *Store) Signals(ctx context.Context, f SignalFilter) ([]*relais.Signal, 
 func (s *Store) DecideSignal(ctx context.Context, id, actorID int64, next relais.SignalStatus, note string) error {
 	return s.write(ctx, func(t *tx) error {
 		var current string
-		var spaceID, raisedBy int64
-		err := t.queryRow("SELECT status, space_id, raised_by FROM signals WHERE id = ?", id).Scan(&current, &spaceID, &raisedBy)
+		var spaceID, raisedBy, postID int64
+		err := t.queryRow("SELECT status, space_id, raised_by, post_id FROM signals WHERE id = ?", id).Scan(&current, &spaceID, &raisedBy, &postID)
 		if err == sql.ErrNoRows {
 			return notFound("Signal")
 		} else if err != nil {
@@ -245,6 +247,7 @@ func (s *Store) DecideSignal(ctx context.Context, id, actorID int64, next relais
 		if err := signalStep(t, id, actorID, next, note); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.SignalDecided, SpaceID: spaceID, ActorID: actorID, Subject: id, PostID: postID})
 		if err := audit(t, actorID, relais.AuditSignalDecided, "signal", id, spaceID, string(next)+" — "+note); err != nil {
 			return err
 		}
@@ -328,6 +331,7 @@ func (s *Store) SuggestSignal(ctx context.Context, g *relais.SignalSuggestion) e
 		} else if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.SignalSuggested, SpaceID: g.SpaceID, ActorID: g.UserID, Subject: g.ID, PostID: g.PostID})
 		ids, err := scanIDs(t.query(`SELECT user_id FROM space_stewards WHERE space_id = ?
 			UNION SELECT tt.manager_id FROM spaces sp JOIN teams tt ON tt.id = sp.team_id WHERE sp.id = ? AND tt.manager_id IS NOT NULL`,
 			g.SpaceID, g.SpaceID))
@@ -460,6 +464,7 @@ func createEscalation(t *tx, e *relais.Escalation) (err error) {
 	if err != nil {
 		return err
 	}
+	t.emit(events.Event{Kind: events.EscalationRaised, SpaceID: e.SpaceID, ActorID: e.RaisedBy, Subject: e.ID, PostID: e.PostID})
 	if err := audit(t, e.RaisedBy, relais.AuditEscalationRaised, "escalation", e.ID, e.SpaceID, string(e.Severity)+" — "+e.Summary); err != nil {
 		return err
 	}
@@ -529,8 +534,8 @@ func (s *Store) Escalations(ctx context.Context, f EscalationFilter) ([]*relais.
 // tells who raised it.
 func (s *Store) ResolveEscalation(ctx context.Context, id, actorID int64, resolution string) error {
 	return s.write(ctx, func(t *tx) error {
-		var spaceID, raisedBy int64
-		if err := t.queryRow("SELECT space_id, raised_by FROM escalations WHERE id = ?", id).Scan(&spaceID, &raisedBy); err == sql.ErrNoRows {
+		var spaceID, raisedBy, postID int64
+		if err := t.queryRow("SELECT space_id, raised_by, COALESCE(post_id, 0) FROM escalations WHERE id = ?", id).Scan(&spaceID, &raisedBy, &postID); err == sql.ErrNoRows {
 			return notFound("Escalation")
 		} else if err != nil {
 			return err
@@ -544,6 +549,7 @@ func (s *Store) ResolveEscalation(ctx context.Context, id, actorID int64, resolu
 		if n, _ := res.RowsAffected(); n == 0 {
 			return conflict("This escalation is already resolved.", "Cette escalade est déjà résolue.")
 		}
+		t.emit(events.Event{Kind: events.EscalationResolved, SpaceID: spaceID, ActorID: actorID, Subject: id, PostID: postID})
 		if err := audit(t, actorID, relais.AuditEscalationResolved, "escalation", id, spaceID, resolution); err != nil {
 			return err
 		}
@@ -585,6 +591,7 @@ func (s *Store) SetSignalDeadline(ctx context.Context, spaceID, actorID int64, d
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Space")
 		}
+		t.emit(events.Event{Kind: events.SignalDeadlineSet, SpaceID: spaceID, ActorID: actorID, Subject: spaceID})
 		return audit(t, actorID, relais.AuditSignalDeadline, "space", spaceID, spaceID, strconv.Itoa(days)+" days")
 	})
 }

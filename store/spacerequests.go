@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 const spaceRequestColumns = `r.id, COALESCE(r.offering_id, 0), COALESCE(o.title, ''), COALESCE(r.unit_id, 0), COALESCE(un.name, ''),
@@ -99,6 +100,7 @@ func (s *Store) CreateSpaceRequest(ctx context.Context, r *relais.SpaceRequest) 
 		} else if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.SpaceRequested, ActorID: r.RequestedBy, Subject: r.ID})
 		return insertNotifications(t, `INSERT INTO notifications (user_id, kind, actor_id, subject_id, detail, created_at)
 			SELECT ur.user_id, ?, ?, ?, ?, ? FROM user_roles ur JOIN users u ON u.id = ur.user_id
 			WHERE ur.role = 'community_manager' AND u.active AND u.employment = 'internal' AND u.id <> ?`,
@@ -276,6 +278,9 @@ func (s *Store) ApproveSpaceRequest(ctx context.Context, a SpaceApproval) error 
 				return err
 			}
 		}
+		t.emit(events.Event{Kind: events.SpaceCreated, SpaceID: sp.ID, ActorID: a.ActorID, Subject: sp.ID})
+		t.emit(events.Event{Kind: events.StewardChanged, SpaceID: sp.ID, ActorID: a.ActorID, Subject: a.StewardID})
+		t.emit(events.Event{Kind: events.SpaceRequestDecided, SpaceID: sp.ID, ActorID: a.ActorID, Subject: a.RequestID})
 		return notify(t, requester, relais.Notification{Kind: relais.NotifySpaceRequestApproved, SpaceID: sp.ID, ActorID: a.ActorID,
 			SubjectID: a.RequestID, Detail: sp.Name})
 	})
@@ -294,6 +299,7 @@ func (s *Store) RefuseSpaceRequest(ctx context.Context, id, actorID int64, reaso
 		if err := t.queryRow("SELECT requested_by, name FROM space_requests WHERE id = ?", id).Scan(&requester, &name); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.SpaceRequestDecided, ActorID: actorID, Subject: id})
 		if err := audit(t, actorID, relais.AuditSpaceRequestRefused, "space_request", id, 0, name+": "+reason); err != nil {
 			return err
 		}

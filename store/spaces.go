@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // CreateSpace adds a space with the first version of its charter.
@@ -56,6 +57,7 @@ func (s *Store) AddCharterVersion(ctx context.Context, c *relais.Charter, create
 		if err := t.queryRow("SELECT COALESCE(MAX(version), 0) + 1 FROM charters WHERE space_id = ?", c.SpaceID).Scan(&c.Version); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.CharterVersion, SpaceID: c.SpaceID, ActorID: createdBy, Subject: int64(c.Version)})
 		if err := insertCharter(t, c, createdBy); err != nil {
 			return err
 		}
@@ -270,6 +272,7 @@ func (s *Store) RequestToJoin(ctx context.Context, spaceID, userID int64, charte
 		} else if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.JoinRequested, SpaceID: spaceID, ActorID: userID, Subject: id})
 		// The stewards are told; a community without steward falls to the
 		// community managers.
 		now := millis(time.Now())
@@ -342,6 +345,7 @@ func scanMembers(rows *sql.Rows, err error) ([]Member, error) {
 // AcceptCharter records that a member accepted a version of the charter.
 func (s *Store) AcceptCharter(ctx context.Context, spaceID, userID int64, version int) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.CharterAccepted, SpaceID: spaceID, ActorID: userID, Subject: int64(version)})
 		res, err := t.exec("UPDATE memberships SET charter_version = ? WHERE space_id = ? AND user_id = ?", version, spaceID, userID)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // Coordination tasks: a post or a reply of a team space turned into work
@@ -51,6 +52,7 @@ func (s *Store) CreateTask(ctx context.Context, k *relais.Task) error {
 		if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.TaskChanged, SpaceID: k.SpaceID, ActorID: k.CreatedBy, Subject: k.ID, PostID: k.PostID})
 		if k.OwnerID != k.CreatedBy {
 			if err := notify(t, k.OwnerID, relais.Notification{Kind: relais.NotifyTaskAssigned, SpaceID: k.SpaceID, PostID: k.PostID,
 				ActorID: k.CreatedBy, SubjectID: k.ID, Detail: k.Title}); err != nil {
@@ -96,6 +98,7 @@ func (s *Store) UpdateTask(ctx context.Context, id, actorID int64, c TaskUpdate)
 		} else if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.TaskChanged, SpaceID: spaceID, ActorID: actorID, Subject: id, PostID: postID})
 		if c.Title != nil {
 			title = *c.Title
 			if _, err := t.exec("UPDATE tasks SET title = ? WHERE id = ?", title, id); err != nil {

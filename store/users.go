@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/events"
 )
 
 // CreateUnit adds a business unit, or returns the existing one of that name.
@@ -119,6 +120,7 @@ func (s *Store) SetRoles(ctx context.Context, actorID, userID int64, roles []rel
 		if err := setRoles(t, userID, roles); err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.RolesChanged, ActorID: actorID, Subject: userID, UserID: userID})
 		return audit(t, actorID, relais.AuditRolesSet, "user", userID, 0, rolesText(before.Roles)+" → "+rolesText(roles))
 	})
 }

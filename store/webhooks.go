@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"relais"
+	"relais/events"
 )
 
 // Webhook is an outbound endpoint that receives signals and escalations.
@@ -103,6 +104,7 @@ func (s *Store) CreateWebhook(ctx context.Context, h *Webhook) error {
 		if err != nil {
 			return err
 		}
+		t.emit(events.Event{Kind: events.WebhookChanged, ActorID: h.CreatedBy, Subject: h.ID})
 		return audit(t, h.CreatedBy, relais.AuditWebhookChanged, "webhook", h.ID, 0, "created "+h.URL)
 	})
 }
@@ -135,6 +137,7 @@ func (s *Store) Webhooks(ctx context.Context) ([]*Webhook, error) {
 // webhook turned off are given up.
 func (s *Store) SetWebhookActive(ctx context.Context, id, actorID int64, active bool) error {
 	return s.write(ctx, func(t *tx) error {
+		t.emit(events.Event{Kind: events.WebhookChanged, ActorID: actorID, Subject: id})
 		res, err := t.exec("UPDATE webhooks SET active = ? WHERE id = ?", active, id)
 		if err != nil {
 			return err
