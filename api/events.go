@@ -3,10 +3,11 @@ package api
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -48,25 +49,15 @@ func LastEventID(r *http.Request) (int64, error) {
 	return n, nil
 }
 
-// liveEvent is what a stream's data line carries: what happened and
-// where, never the text; the client reads the rest through the pages or
-// the API, which decide again.
-type liveEvent struct {
-	Kind    string    `json:"kind"`
-	SpaceID int64     `json:"space_id,omitempty"`
-	PostID  int64     `json:"post_id,omitempty"`
-	ReplyID int64     `json:"reply_id,omitempty"`
-	Subject int64     `json:"subject_id,omitempty"`
-	At      time.Time `json:"at"`
-}
-
-func liveOf(e events.Event) liveEvent {
-	return liveEvent{Kind: e.Kind, SpaceID: e.SpaceID, PostID: e.PostID, ReplyID: e.ReplyID, Subject: e.Subject, At: e.At}
-}
-
 // ServeEvents answers a stream of Server-Sent Events for u until the
 // client goes, the server stops or the credential ends. The web pages
 // and the API share it.
+//
+// On HTTP/1.1 the stream takes the connection over from the server once
+// its headers are written: the server's buffers and its reading goroutine
+// go, leaving a stream a few kilobytes of memory (see docs/PERFORMANCE.md).
+// A client that leaves is noticed at the next write, the keep-alive at the
+// latest. On HTTP/2 the stream stays within the server.
 func ServeEvents(w http.ResponseWriter, r *http.Request, svc *app.Service, u *relais.User, cred app.Credential, log *slog.Logger) error {
 	after, err := LastEventID(r)
 	if err != nil {
@@ -76,66 +67,139 @@ func ServeEvents(w http.ResponseWriter, r *http.Request, svc *app.Service, u *re
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	rc := http.NewResponseController(w)
-	// A stream lives longer than the server's read timeout, which would
-	// otherwise end it: nothing more is read from this connection.
-	rc.SetReadDeadline(time.Time{})
+	keep := false // the stream outlives this call
+	defer func() {
+		if !keep {
+			st.Close()
+		}
+	}()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // a buffering proxy in front would hold the events back
-	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 1024)
-	// The client waits two seconds before reconnecting.
-	bw.WriteString("retry: 2000\n")
-	if st.Reset {
-		writeEvent(bw, st.LastID(), liveEvent{Kind: "stream.reset", At: time.Now().UTC()})
-	} else {
-		bw.WriteString(": " + strconv.FormatInt(st.LastID(), 10) + "\n\n")
-	}
-	flush := func() error {
-		// The server's write timeout is for answers, not streams: each
-		// write gets its own deadline.
-		rc.SetWriteDeadline(time.Now().Add(30 * time.Second))
-		if err := bw.Flush(); err != nil {
-			return err
+
+	rc := http.NewResponseController(w)
+	ctx := r.Context()
+	var out *bufio.Writer
+	var flush func() error
+	var hijacked net.Conn
+	if r.ProtoMajor == 1 {
+		if conn, _, err := rc.Hijack(); err == nil {
+			hijacked = conn
+			// The connection is ours: the request's context no longer
+			// follows it; a write error tells that the client has gone.
+			ctx = context.Background()
+			out = bufio.NewWriterSize(conn, 512)
+			out.WriteString("HTTP/1.1 200 OK\r\n")
+			h.Del("Content-Length")
+			h.Set("Connection", "close")
+			h.Write(out)
+			out.WriteString("\r\n")
+			flush = func() error {
+				conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+				return out.Flush()
+			}
 		}
-		return rc.Flush()
+	}
+	if out == nil {
+		// A stream lives longer than the server's read timeout, which
+		// would otherwise end it: nothing more is read from it.
+		rc.SetReadDeadline(time.Time{})
+		w.WriteHeader(http.StatusOK)
+		out = bufio.NewWriterSize(w, 512)
+		flush = func() error {
+			// The server's write timeout is for answers, not streams:
+			// each write gets its own deadline.
+			rc.SetWriteDeadline(time.Now().Add(30 * time.Second))
+			if err := out.Flush(); err != nil {
+				return err
+			}
+			return rc.Flush()
+		}
+	}
+	if hijacked != nil {
+		// The handler's goroutine, deep from the server and the service,
+		// ends here; the stream goes on in a new, shallow one.
+		go func() {
+			defer st.Close()
+			defer hijacked.Close()
+			defer func() {
+				if v := recover(); v != nil {
+					log.Error("live stream: panic", "user", u.ID, "panic", v, "stack", string(debug.Stack()))
+				}
+			}()
+			stream(ctx, st, out, flush, u, log)
+		}()
+		keep = true
+		return nil
+	}
+	stream(ctx, st, out, flush, u, log)
+	return nil
+}
+
+// stream writes st's events to out until it ends.
+func stream(ctx context.Context, st *app.Stream, out *bufio.Writer, flush func() error, u *relais.User, log *slog.Logger) {
+	var frame []byte
+	// The client waits two seconds before reconnecting.
+	out.WriteString("retry: 2000\n")
+	if st.Reset {
+		frame = appendEvent(frame[:0], st.LastID(), events.Event{Kind: "stream.reset", At: time.Now().UTC()})
+		out.Write(frame)
+	} else {
+		out.WriteString(":\n\n")
 	}
 	if err := flush(); err != nil {
-		return nil // gone already
+		return // gone already
 	}
 	for {
-		evs, err := st.Next(r.Context())
+		evs, err := st.Next(ctx)
 		switch {
 		case app.IsStreamEnded(err):
-			writeEvent(bw, st.LastID(), liveEvent{Kind: "stream.ended", At: time.Now().UTC()})
+			out.Write(appendEvent(frame[:0], st.LastID(), events.Event{Kind: "stream.ended", At: time.Now().UTC()}))
 			flush()
-			return nil
-		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), r.Context().Err() != nil:
-			return nil
+			return
+		case errors.Is(err, app.ErrLiveStopped), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), ctx.Err() != nil:
+			return
 		case err != nil:
 			log.Error("live stream", "user", u.ID, "err", err)
-			return nil // the client reconnects and resumes from its last id
+			return // the client reconnects and resumes from its last id
 		}
 		if len(evs) == 0 {
-			bw.WriteString(":\n\n")
+			out.WriteString(":\n\n")
 		}
 		for _, e := range evs {
-			writeEvent(bw, e.ID, liveOf(e))
+			frame = appendEvent(frame[:0], e.ID, e)
+			out.Write(frame)
 		}
 		if err := flush(); err != nil {
-			return nil
+			return // the client has gone
 		}
 	}
 }
 
-func writeEvent(bw *bufio.Writer, id int64, e liveEvent) {
-	b, _ := json.Marshal(e)
-	bw.WriteString("id: ")
-	bw.WriteString(strconv.FormatInt(id, 10))
-	bw.WriteString("\ndata: ")
-	bw.Write(b)
-	bw.WriteString("\n\n")
+// appendEvent appends e as one event of the stream: its id, then a data
+// line of JSON with what happened and where, never the text (the client
+// reads the rest through the pages or the API, which decide again). Kinds
+// are the events package's constants, plain ASCII words.
+func appendEvent(b []byte, id int64, e events.Event) []byte {
+	b = append(b, "id: "...)
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, "\ndata: {\"kind\":\""...)
+	b = append(b, e.Kind...)
+	b = append(b, '"')
+	field := func(name string, v int64) {
+		if v != 0 {
+			b = append(b, ",\""...)
+			b = append(b, name...)
+			b = append(b, "\":"...)
+			b = strconv.AppendInt(b, v, 10)
+		}
+	}
+	field("space_id", e.SpaceID)
+	field("post_id", e.PostID)
+	field("reply_id", e.ReplyID)
+	field("subject_id", e.Subject)
+	b = append(b, ",\"at\":\""...)
+	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
+	return append(b, "\"}\n\n"...)
 }

@@ -52,6 +52,9 @@ func orDefault(d, def time.Duration) time.Duration {
 var ErrStreamEnded = &relais.Error{Code: relais.EUNAUTHORIZED, Message: "The session or token of this stream has ended: sign in again.",
 	MessageFR: "La session ou le jeton de ce flux a pris fin : reconnectez-vous."}
 
+// ErrLiveStopped ends the streams of a node that shuts down.
+var ErrLiveStopped = errors.New("live: the node is shutting down")
+
 // Credential is what a stream was opened with; it is checked again while
 // the stream lives.
 type Credential struct {
@@ -67,18 +70,62 @@ type delivery struct {
 	loaded bool         // post has been read (the hub's deliveries always are)
 }
 
+// The streams' goroutines stay shallow, so that each keeps a small stack:
+// what reads the database (the log when catching up, the policy's view of
+// a space, the credential) runs on a few goroutines of the hub's instead.
+const liveWorkers = 8
+
+// liveRing is how many of the newest events the hub keeps in memory.
+const liveRing = 8192
+
+type liveJob struct {
+	f    func()
+	done chan struct{}
+}
+
+// onWorker runs f on one of the hub's database goroutines and waits.
+func (h *hub) onWorker(f func()) {
+	h.workersOnce.Do(func() {
+		h.jobs = make(chan liveJob)
+		for range liveWorkers {
+			go func() {
+				for j := range h.jobs {
+					j.f()
+					close(j.done)
+				}
+			}()
+		}
+	})
+	j := liveJob{f: f, done: make(chan struct{})}
+	h.jobs <- j
+	<-j.done
+}
+
 // hub fans the log out to the streams of this node.
 type hub struct {
 	s       *Service
 	mu      sync.Mutex
 	streams map[*Stream]struct{}
 	started bool
-	ready   bool         // last is set
-	last    atomic.Int64 // the newest id handed to the streams
+	ready   bool          // last is set
+	stopped chan struct{} // closed by StopLive
+	stop    sync.Once
+
+	workersOnce sync.Once
+	jobs        chan liveJob
+
+	// ring keeps the newest deliveries, by id, so that a stream that fell
+	// behind catches up from memory rather than from the database.
+	ring [liveRing]*delivery
+	// posts is the newest state the hub read of each post its recent
+	// events concern: a stream catching up decides on what the post is
+	// now (hidden since, say), not on what it was.
+	posts map[int64]*relais.Post
+	last        atomic.Int64 // the newest id handed to the streams
 }
 
 func (s *Service) hub() *hub {
-	s.hubOnce.Do(func() { s.liveHub = &hub{s: s, streams: map[*Stream]struct{}{}} })
+	s.hubOnce.Do(func() { s.liveHub = &hub{s: s, streams: map[*Stream]struct{}{}, stopped: make(chan struct{})} })
 	return s.liveHub
 }
 
@@ -99,6 +146,14 @@ func (s *Service) RunLive(ctx context.Context) {
 	h.started = true
 	h.mu.Unlock()
 	h.run(ctx)
+}
+
+// StopLive ends every stream of this node, for a server that shuts down
+// (its clients reconnect to another node, or to this one restarted, and
+// resume where they were). Streams opened afterwards end at once.
+func (s *Service) StopLive() {
+	h := s.hub()
+	h.stop.Do(func() { close(h.stopped) })
 }
 
 // init sets where the hub starts reading, once: before any stream takes
@@ -177,6 +232,13 @@ func (h *hub) run(ctx context.Context) {
 func (h *hub) fanOut(d *delivery) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.ring[d.ID%liveRing] = d
+	if d.post != nil {
+		if h.posts == nil || len(h.posts) > 2*liveRing {
+			h.posts = map[int64]*relais.Post{}
+		}
+		h.posts[d.post.ID] = d.post
+	}
 	dropped := 0
 	for st := range h.streams {
 		select {
@@ -188,6 +250,31 @@ func (h *hub) fanOut(d *delivery) {
 	if dropped > 0 {
 		metrics.EventsDropped(dropped)
 	}
+}
+
+// recent returns the deliveries that follow after, as far as the ring
+// holds them without a gap, at most max.
+func (h *hub) recent(after int64, max int) []*delivery {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*delivery
+	for id := after + 1; len(out) < max; id++ {
+		d := h.ring[id%liveRing]
+		if d == nil || d.ID != id {
+			break
+		}
+		if d.post != nil {
+			now, ok := h.posts[d.post.ID]
+			if !ok {
+				// Forgotten: read again.
+				d = &delivery{Event: d.Event}
+			} else if now != d.post {
+				d = &delivery{Event: d.Event, post: now, loaded: true}
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // enrich reads, once per event, the post the event concerns.
@@ -315,6 +402,10 @@ func (st *Stream) Next(ctx context.Context) ([]events.Event, error) {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
+		case <-st.s.hub().stopped:
+			return nil, ErrLiveStopped
+		case <-st.s.Store.Closed():
+			return nil, ErrLiveStopped
 		case <-keep.C:
 			if len(st.inbox) == 0 && st.s.hub().last.Load() > st.last {
 				// The hub went past events this stream never got.
@@ -361,7 +452,21 @@ func (st *Stream) take(ctx context.Context, d *delivery, out *[]events.Event) er
 // catchUp reads from the log what the stream missed, up to where the hub
 // is; it leaves replay once it has caught up.
 func (st *Stream) catchUp(ctx context.Context, out *[]events.Event) error {
-	evs, err := st.s.Store.EventsAfter(ctx, st.last, 256)
+	h := st.s.hub()
+	if ds := h.recent(st.last, 256); len(ds) > 0 {
+		for _, d := range ds {
+			if err := st.pass(ctx, d, out); err != nil {
+				return err
+			}
+		}
+		if len(ds) < 256 && st.last >= h.last.Load() {
+			st.replay = false
+		}
+		return nil
+	}
+	var evs []events.Event
+	var err error
+	st.s.hub().onWorker(func() { evs, err = st.s.Store.EventsAfter(ctx, st.last, 256) })
 	if err != nil {
 		return err
 	}
@@ -419,14 +524,16 @@ func (st *Stream) check(ctx context.Context) error {
 	st.checked = time.Now()
 	var u *relais.User
 	var err error
-	switch {
-	case st.cred.Token != "":
-		u, err = st.s.UserByToken(ctx, st.cred.Token)
-	case st.cred.Session != "":
-		u, _, err = st.s.Session(ctx, st.cred.Session)
-	default:
-		u, err = st.s.activeUser(ctx, st.user.ID)
-	}
+	st.s.hub().onWorker(func() {
+		switch {
+		case st.cred.Token != "":
+			u, err = st.s.UserByToken(ctx, st.cred.Token)
+		case st.cred.Session != "":
+			u, _, err = st.s.Session(ctx, st.cred.Session)
+		default:
+			u, err = st.s.activeUser(ctx, st.user.ID)
+		}
+	})
 	if err != nil {
 		if c := relais.ErrorCode(err); c == relais.EUNAUTHORIZED || c == relais.ENOTFOUND {
 			return ErrStreamEnded
@@ -489,7 +596,9 @@ func (st *Stream) sees(ctx context.Context, d *delivery) (bool, error) {
 	if d.UserID != 0 && d.UserID != st.user.ID {
 		return false, nil // a space's event meant for one person
 	}
-	st.s.loadPost(ctx, d)
+	if !d.loaded {
+		st.s.hub().onWorker(func() { st.s.loadPost(ctx, d) })
+	}
 	spaceID := d.SpaceID
 	if d.post != nil {
 		spaceID = d.post.SpaceID
@@ -529,7 +638,9 @@ func (st *Stream) view(ctx context.Context, spaceID int64) (*SpaceView, error) {
 	if v, ok := st.views[spaceID]; ok {
 		return v, nil
 	}
-	v, err := st.s.loadSpaceView(ctx, st.user, spaceID)
+	var v *SpaceView
+	var err error
+	st.s.hub().onWorker(func() { v, err = st.s.loadSpaceView(ctx, st.user, spaceID) })
 	if relais.ErrorCode(err) == relais.ENOTFOUND {
 		v, err = nil, nil
 	}

@@ -72,7 +72,7 @@ func newEnv(t *testing.T, engine string, opt server.Options) *env {
 	}
 	srv.Config.Handler = server.Handler(svc, log, opt)
 	srv.Start()
-	t.Cleanup(srv.Close)
+	t.Cleanup(func() { svc.StopLive(); srv.Close() })
 	e := &env{t: t, st: st, svc: svc, srv: srv, spaces: map[string]int64{}}
 	for _, name := range []string{supportLyon, ventesParis, innovation, clientsPro} {
 		sp, err := st.SpaceByName(ctx, name)

@@ -23,6 +23,9 @@ import (
 // loopback by this process, on a new SQLite database (or --db, which must
 // be empty), and prints one row per workload.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "live" {
+		return benchLiveCmd(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("relais bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "a small data set: under a minute")

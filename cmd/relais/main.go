@@ -364,6 +364,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	srv := server.NewHTTPServer(cfg.Addr, server.Handler(svc, log, opts))
+	// Live streams never end by themselves: the shutdown ends them, and
+	// their clients resume from their last event on the next start.
+	srv.RegisterOnShutdown(svc.StopLive)
+	go svc.RunLive(schedCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Relais %s serving on %s (%s)\n", Version, url, st.Engine())
