@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"relais"
+	"relais/metrics"
 )
 
 // Store is the database of one organization.
@@ -285,8 +286,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	if readOnly {
 		stmts = s.rs
 	}
+	start := time.Now()
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
+		if !readOnly && ctx.Err() == nil {
+			metrics.StoreCommitFailed(s.d.name)
+		}
 		return s.d.translate(err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, q: sqlTx, d: s.d, stmts: stmts}
@@ -294,7 +299,15 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	if err != nil {
 		sqlTx.Rollback()
 	} else {
+		committing := time.Now()
 		err = sqlTx.Commit()
+		if !readOnly {
+			if end := time.Now(); err == nil {
+				metrics.StoreWrite(s.d.name, end.Sub(start), end.Sub(committing))
+			} else if ctx.Err() == nil {
+				metrics.StoreCommitFailed(s.d.name)
+			}
+		}
 	}
 	stmts.flush(ctx)
 	return s.d.translate(err)
