@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,30 +63,50 @@ type routeMetrics struct {
 }
 
 var (
-	routesMu sync.RWMutex
-	routes   = map[routeKey]*routeMetrics{}
+	// routes maps each routeKey met to its series. Readers load it without
+	// a lock; a new key copies it under routesMu (the keys are bounded by
+	// the mux's patterns, and all are met early).
+	routes   atomic.Pointer[map[routeKey]*routeMetrics]
+	routesMu sync.Mutex
 )
 
 // routeMetricsFor returns the series of a request, creating them the first
-// time. The vectors' own lookup hashes the label values on every call; this
-// map, keyed by the strings the mux and the request already hold, does not
-// allocate.
+// time. The vectors' own lookup hashes the label values and takes a lock on
+// every call; this map, keyed by the strings the mux and the request
+// already hold, does neither.
 func routeMetricsFor(route, method string, class int) *routeMetrics {
 	k := routeKey{route, method, class}
-	routesMu.RLock()
-	m := routes[k]
-	routesMu.RUnlock()
-	if m != nil {
-		return m
+	if m := routes.Load(); m != nil {
+		if rm := (*m)[k]; rm != nil {
+			return rm
+		}
 	}
 	routesMu.Lock()
 	defer routesMu.Unlock()
-	if m = routes[k]; m == nil {
-		cls := classLabels[class]
-		m = &routeMetrics{count: httpRequests.WithLabelValues(route, method, cls), duration: httpDuration.WithLabelValues(route, method, cls)}
-		routes[k] = m
+	old := routes.Load()
+	if old != nil {
+		if rm := (*old)[k]; rm != nil {
+			return rm
+		}
 	}
-	return m
+	next := make(map[routeKey]*routeMetrics, 1+lenOf(old))
+	if old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
+	}
+	cls := classLabels[class]
+	rm := &routeMetrics{count: httpRequests.WithLabelValues(route, method, cls), duration: httpDuration.WithLabelValues(route, method, cls)}
+	next[k] = rm
+	routes.Store(&next)
+	return rm
+}
+
+func lenOf(m *map[routeKey]*routeMetrics) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
 }
 
 var classLabels = [...]string{"other", "1xx", "2xx", "3xx", "4xx", "5xx"}
