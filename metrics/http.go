@@ -11,7 +11,8 @@ import (
 )
 
 // Unmatched is the route of a request that no pattern of the mux matched
-// (the mux's own 404, 405 and redirects).
+// (the mux's own 404 and 405; a redirect of the mux to a clean path counts
+// under the pattern it leads to).
 const Unmatched = "unmatched"
 
 var (
@@ -32,8 +33,11 @@ func Instrument(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rw := &statusWriter{ResponseWriter: w}
+		returned := false
 		defer func() {
-			// Record also when the handler aborts (http.ErrAbortHandler).
+			// Recorded also when the handler panics, without recovering:
+			// a panic before any answer is counted as a 5xx, the client
+			// getting none.
 			route := r.Pattern
 			if route == "" {
 				route = Unmatched
@@ -41,12 +45,16 @@ func Instrument(h http.Handler) http.Handler {
 			status := rw.status
 			if status == 0 {
 				status = http.StatusOK
+				if !returned {
+					status = http.StatusInternalServerError
+				}
 			}
 			m := routeMetricsFor(route, methodLabel(r.Method), statusClass(status))
 			m.count.Inc()
 			m.duration.Observe(time.Since(start).Seconds())
 		}()
 		h.ServeHTTP(rw, r)
+		returned = true
 	})
 }
 

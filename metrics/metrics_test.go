@@ -140,8 +140,18 @@ func TestInstrument(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	})
+	mux.HandleFunc("GET /broken", func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) })
 	srv := httptest.NewServer(metrics.Instrument(mux))
 	defer srv.Close()
+	broken := map[string]string{"route": "GET /broken", "method": "GET", "status": "5xx"}
+	wasBroken, _ := value(t, "relais_http_requests_total", broken)
+	if resp, err := http.Get(srv.URL + "/broken"); err == nil {
+		resp.Body.Close()
+		t.Errorf("a handler that panics answered %d", resp.StatusCode)
+	}
+	if got, _ := value(t, "relais_http_requests_total", broken); got != wasBroken+1 {
+		t.Errorf("a panic before any answer: %v 5xx, want %v", got, wasBroken+1)
+	}
 	ok := map[string]string{"route": "GET /things/{id}", "method": "GET", "status": "2xx"}
 	teapot := map[string]string{"route": "GET /things/{id}", "method": "GET", "status": "4xx"}
 	wasOK, _ := value(t, "relais_http_requests_total", ok)
