@@ -121,7 +121,7 @@ type hub struct {
 	// events concern: a stream catching up decides on what the post is
 	// now (hidden since, say), not on what it was.
 	posts map[int64]*relais.Post
-	last        atomic.Int64 // the newest id handed to the streams
+	last  atomic.Int64 // the newest id handed to the streams
 }
 
 func (s *Service) hub() *hub {

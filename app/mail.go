@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"relais"
+	"relais/metrics"
 	"relais/store"
 )
 
@@ -168,11 +169,13 @@ func (s *Service) SendMail(ctx context.Context, now time.Time) (int, error) {
 	errs := make([]error, len(ms))
 	bounded(len(ms), deliveryConcurrency, func(i int) {
 		m := ms[i]
+		start := time.Now()
 		err := s.Mailer.Send(ctx, m)
 		switch {
 		case ctx.Err() != nil:
 			// Stopping: the lease runs out and the message is tried again.
 		case err == nil:
+			metrics.OutboxSend(metrics.SendEmail, metrics.Delivered, time.Since(start))
 			errs[i] = s.Store.RecordEmail(ctx, m.ID, true, "", time.Time{})
 		default:
 			next := nextAttempt(now, m.Attempts)
@@ -180,7 +183,10 @@ func (s *Service) SendMail(ctx context.Context, now time.Time) (int, error) {
 				next = time.Time{}
 			}
 			if next.IsZero() {
+				metrics.OutboxSend(metrics.SendEmail, metrics.GivenUp, time.Since(start))
 				s.Log.Warn("mail: message given up", "email", m.ID, "attempts", m.Attempts+1, "err", err)
+			} else {
+				metrics.OutboxSend(metrics.SendEmail, metrics.Retry, time.Since(start))
 			}
 			errs[i] = s.Store.RecordEmail(ctx, m.ID, false, cleanText(err.Error(), 500), next)
 		}

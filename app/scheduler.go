@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"time"
+
+	"relais/metrics"
 )
 
 // RunScheduler publishes scheduled posts when they are due until ctx ends.
@@ -22,13 +24,16 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	var lastReports time.Time
 	for {
+		start, failed := time.Now(), false
 		if n, err := s.PublishDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			failed = true
 			s.Log.Error("scheduler: publishing due posts", "err", err)
 		} else if n > 0 {
 			s.Log.Info("scheduler: published scheduled posts", "count", n)
 		}
 		// The teams' routines post their prompts, each once (see PostDueRoutines).
 		if n, err := s.PostDueRoutines(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			failed = true
 			s.Log.Error("scheduler: posting routines' prompts", "err", err)
 		} else if n > 0 {
 			s.Log.Info("scheduler: posted routines' prompts", "count", n)
@@ -41,18 +46,24 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 			// Activity figures are folded as they come, not only when
 			// someone reads them.
 			if err := s.RefreshAnalytics(ctx); err != nil && ctx.Err() == nil {
+				failed = true
 				s.Log.Error("scheduler: folding activity figures", "err", err)
 			}
 			if n, err := s.MarkStaleSignals(ctx, now); err != nil && ctx.Err() == nil {
+				failed = true
 				s.Log.Error("scheduler: marking stale signals", "err", err)
 			} else if n > 0 {
 				s.Log.Info("scheduler: signals became stale", "count", n)
 			}
 			if n, err := s.DeliverMonthlyReports(ctx, now); err != nil && ctx.Err() == nil {
+				failed = true
 				s.Log.Error("scheduler: delivering monthly reports", "err", err)
 			} else if n > 0 {
 				s.Log.Info("scheduler: delivered monthly reports", "count", n)
 			}
+		}
+		if ctx.Err() == nil {
+			metrics.JobRun(metrics.JobScheduler, time.Since(start), failed)
 		}
 		select {
 		case <-ctx.Done():

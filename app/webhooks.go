@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"relais"
+	"relais/metrics"
 	"relais/policy"
 	"relais/store"
 )
@@ -313,6 +314,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context, now time.Time) (int, erro
 
 // deliver sends one delivery and records the outcome.
 func (s *Service) deliver(ctx context.Context, d *store.Delivery, now time.Time, timeout time.Duration) error {
+	start := time.Now()
 	status, reason := postWebhook(ctx, s.webhookClient(), d, timeout)
 	if ctx.Err() != nil {
 		// Stopping: not the receiver's fault. The lease runs out and the
@@ -320,13 +322,17 @@ func (s *Service) deliver(ctx context.Context, d *store.Delivery, now time.Time,
 		return nil
 	}
 	if status >= 200 && status < 300 {
+		metrics.OutboxSend(metrics.SendWebhook, metrics.Delivered, time.Since(start))
 		return s.Store.RecordDelivery(ctx, d.ID, true, status, "", time.Time{})
 	}
 	next := nextAttempt(now, d.Attempts)
+	outcome := metrics.Retry
 	if next.IsZero() {
+		outcome = metrics.GivenUp
 		s.Log.Warn("webhook: delivery given up", "delivery", d.ID, "webhook", d.WebhookID, "event", d.Event,
 			"attempts", d.Attempts+1, "status", status, "reason", reason)
 	}
+	metrics.OutboxSend(metrics.SendWebhook, outcome, time.Since(start))
 	return s.Store.RecordDelivery(ctx, d.ID, false, status, reason, next)
 }
 
@@ -469,7 +475,7 @@ func bounded(n, limit int, f func(i int)) {
 // read, no write.
 func (s *Service) runOutbox(ctx context.Context, interval time.Duration) {
 	var wg sync.WaitGroup
-	loop := func(name string, due func(webhooks, emails bool) bool, work func(context.Context, time.Time) (int, error)) {
+	loop := func(name, job string, due func(webhooks, emails bool) bool, work func(context.Context, time.Time) (int, error)) {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
@@ -478,10 +484,15 @@ func (s *Service) runOutbox(ctx context.Context, interval time.Duration) {
 			if err != nil {
 				if ctx.Err() == nil {
 					s.Log.Error("outbox: looking for due "+name, "err", err)
+					metrics.JobRun(job, time.Since(now), true)
 				}
 			} else if due(w, m) {
-				if n, err := work(ctx, now); err != nil && ctx.Err() == nil {
-					s.Log.Error("outbox: sending "+name, "err", err, "tried", n)
+				n, err := work(ctx, now)
+				if ctx.Err() == nil {
+					if err != nil {
+						s.Log.Error("outbox: sending "+name, "err", err, "tried", n)
+					}
+					metrics.JobRun(job, time.Since(now), err != nil)
 				}
 			}
 			select {
@@ -492,10 +503,10 @@ func (s *Service) runOutbox(ctx context.Context, interval time.Duration) {
 		}
 	}
 	wg.Go(func() {
-		loop("webhooks", func(w, _ bool) bool { return w }, s.DeliverWebhooks)
+		loop("webhooks", metrics.JobWebhooks, func(w, _ bool) bool { return w }, s.DeliverWebhooks)
 	})
 	wg.Go(func() {
-		loop("e-mail", func(_, m bool) bool { return m && s.Mailer != nil }, s.SendMail)
+		loop("e-mail", metrics.JobMail, func(_, m bool) bool { return m && s.Mailer != nil }, s.SendMail)
 	})
 	wg.Wait()
 }

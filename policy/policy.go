@@ -196,6 +196,14 @@ const (
 	ViewProfile Action = "profile.view"
 )
 
+// Actions of operating the installation.
+const (
+	// ReadMetrics is reading the operational metrics (GET /metrics on the
+	// main address): the routes used, volumes and durations tell an
+	// outsider how the organization uses Relais.
+	ReadMetrics Action = "metrics.read"
+)
+
 // Actions lists every action, in a stable order.
 var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply, React, DecideJoin, EditCharter, AcceptCharter,
 	FlagPost, ModeratePost, PinPost, SchedulePost, SetWelcome, Invite, RemoveMember, ConfigureJoin,
@@ -205,7 +213,7 @@ var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply,
 	Mentor, OwnDecision,
 	ManageRoutines, ManageTasks, SolveProblem, SharePractice, ProposeAgreement,
 	ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
-	WithdrawAgreement, ReusePractice, ReadSignal, ReadEscalation}
+	WithdrawAgreement, ReusePractice, ReadSignal, ReadEscalation, ReadMetrics}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
@@ -214,7 +222,7 @@ func (a Action) SpaceAction() bool {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
 		Mentor, OwnDecision, ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
-		WithdrawAgreement, ReadSignal, ReadEscalation:
+		WithdrawAgreement, ReadSignal, ReadEscalation, ReadMetrics:
 		return false
 	}
 	return true
@@ -421,6 +429,11 @@ func Decide(a Actor, act Action, t Target) Decision {
 			return decide(Allow, RuleDecisionEmployees)
 		}
 		return decide(Deny, RuleDecisionEmployeesOnly)
+	case ReadMetrics:
+		if a.Employment == relais.Internal && a.Has(relais.RoleAdministrator) {
+			return decide(Allow, RuleMetricsAdmin)
+		}
+		return decide(Deny, RuleMetricsAdmin)
 	case ManageDirectory:
 		if a.Employment == relais.Internal && a.Has(relais.RoleAdministrator) {
 			return decide(Allow, RuleDirectoryAdmin)

@@ -141,7 +141,7 @@ var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, pol
 	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory,
 	policy.Mentor, policy.OwnDecision, policy.ReadLibrary, policy.DecideAgreement, policy.RequestCoaching,
 	policy.TakePartCoaching, policy.ViewProfile,
-	policy.WithdrawAgreement, policy.ReadSignal, policy.ReadEscalation}
+	policy.WithdrawAgreement, policy.ReadSignal, policy.ReadEscalation, policy.ReadMetrics}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -369,6 +369,15 @@ func matrix() []combo {
 		cs = append(cs, combo{
 			fields: [6]string{p.name, "webhooks", "-", "-", "-", string(policy.ManageWebhooks)},
 			actor:  p.actor, action: policy.ManageWebhooks, effect: weff, rule: wrule,
+		})
+		// The operational metrics: internal administrators only.
+		meff := policy.Deny
+		if p.admin {
+			meff = policy.Allow
+		}
+		cs = append(cs, combo{
+			fields: [6]string{p.name, "operations", "-", "-", "-", string(policy.ReadMetrics)},
+			actor:  p.actor, action: policy.ReadMetrics, effect: meff, rule: "metrics.admin",
 		})
 		// The cockpit: the internal CM governs; employees read the plan and
 		// ask for spaces; the CM and administrators rename roles.
@@ -873,7 +882,7 @@ func TestDecideMatrix(t *testing.T) {
 	if n != 29 {
 		t.Fatalf("%d space actions, want 29: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4 + 2*(2*4+5)*2); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4 + 2*(2*4+5)*2); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

@@ -82,6 +82,7 @@ const (
 	RuleLeaderboardStewards   = "leaderboard.stewards_only"
 	RuleDirectoryAdmin        = "directory.admin"
 	RuleDirectoryAdminOnly    = "directory.admin_only"
+	RuleMetricsAdmin          = "metrics.admin"
 	RuleDecisionEmployees     = "decision.employees"
 	RuleDecisionEmployeesOnly = "decision.employees_only"
 
@@ -445,6 +446,9 @@ var Rules = []Rule{
 	{RuleWebhookAdminOnly,
 		"Seuls les administrateurs configurent les webhooks.",
 		"Only administrators configure webhooks."},
+	{RuleMetricsAdmin,
+		"Les métriques de fonctionnement (routes utilisées, volumes, durées) ne sont lues que par les administrateurs internes, ou par la supervision sur l'adresse qui leur est réservée.",
+		"Operational metrics (routes used, volumes, durations) are read by internal administrators only, or by monitoring on the address reserved for them."},
 }
 
 var byID = func() map[string]Rule {

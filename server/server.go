@@ -11,6 +11,7 @@ import (
 	"relais/api"
 	"relais/app"
 	"relais/auth"
+	"relais/metrics"
 	"relais/web"
 )
 
@@ -31,8 +32,8 @@ type Options struct {
 	TrustedProxies auth.Proxies
 }
 
-// Handler returns the whole of Relais over HTTP: /healthz, the API under
-// /api/ and the web UI everywhere else.
+// Handler returns the whole of Relais over HTTP: /healthz, /readyz,
+// /metrics, the API under /api/ and the web UI everywhere else.
 func Handler(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +44,11 @@ func Handler(svc *app.Service, log *slog.Logger, opt Options) http.Handler {
 	apiServer.Register(mux)
 	apiServer.RegisterSCIM(mux)
 	(&web.Server{App: svc, Log: log, Secure: opt.Secure, OIDC: opt.OIDC, PublicURL: opt.PublicURL}).Register(mux)
-	return clientAddress(opt.TrustedProxies, securityHeaders(mux, opt.Secure || strings.HasPrefix(opt.PublicURL, "https://")))
+	// Operations: GET /readyz and the administrators' GET /metrics
+	// (operations.go); every request is counted by the pattern that
+	// matched it, so metrics.Instrument wraps the mux itself.
+	registerOperations(mux, svc, log)
+	return clientAddress(opt.TrustedProxies, securityHeaders(metrics.Instrument(mux), opt.Secure || strings.HasPrefix(opt.PublicURL, "https://")))
 }
 
 // clientAddress sets each request's RemoteAddr to the client's address, as

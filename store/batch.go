@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
+
+	"relais/metrics"
 )
 
 // On SQLite every write goes through one connection. Rather than queue
@@ -86,8 +89,11 @@ func (b *batcher) loop() {
 func (b *batcher) run(batch []*job) {
 	errs := make([]error, len(batch))
 	ctx := context.Background()
+	start := time.Now()
+	metrics.StoreBatch(len(batch))
 	sqlTx, err := b.db.BeginTx(ctx, nil)
 	if err != nil {
+		metrics.StoreCommitFailed(b.d.name)
 		for _, j := range batch {
 			j.done <- b.d.translate(err)
 		}
@@ -114,6 +120,7 @@ func (b *batcher) run(batch []*job) {
 			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				// The transaction can no longer be trusted: fail the batch.
 				sqlTx.Rollback()
+				metrics.StoreCommitFailed(b.d.name)
 				for k, j := range batch {
 					if errs[k] == nil {
 						errs[k] = fmt.Errorf("store: batch rolled back: %w", err)
@@ -129,10 +136,17 @@ func (b *batcher) run(batch []*job) {
 	}
 	if single && errs[0] != nil {
 		sqlTx.Rollback()
-	} else if err := b.s.commit(t); err != nil {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = err
+	} else {
+		committing := time.Now()
+		if err := b.s.commit(t); err == nil {
+			end := time.Now()
+			metrics.StoreWrite(b.d.name, end.Sub(start), end.Sub(committing))
+		} else {
+			metrics.StoreCommitFailed(b.d.name)
+			for i := range errs {
+				if errs[i] == nil {
+					errs[i] = err
+				}
 			}
 		}
 	}

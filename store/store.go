@@ -19,6 +19,7 @@ import (
 
 	"relais"
 	"relais/events"
+	"relais/metrics"
 )
 
 // Store is the database of one organization.
@@ -300,8 +301,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	if readOnly {
 		stmts = s.rs
 	}
+	start := time.Now()
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
+		if !readOnly && ctx.Err() == nil {
+			metrics.StoreCommitFailed(s.d.name)
+		}
 		return s.d.translate(err)
 	}
 	t := &tx{ctx: ctx, tx: sqlTx, q: sqlTx, d: s.d, stmts: stmts}
@@ -309,7 +314,15 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*tx)
 	if err != nil {
 		sqlTx.Rollback()
 	} else {
+		committing := time.Now()
 		err = s.commit(t)
+		if !readOnly {
+			if end := time.Now(); err == nil {
+				metrics.StoreWrite(s.d.name, end.Sub(start), end.Sub(committing))
+			} else if ctx.Err() == nil {
+				metrics.StoreCommitFailed(s.d.name)
+			}
+		}
 	}
 	stmts.flush(ctx)
 	return s.d.translate(err)

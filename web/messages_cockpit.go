@@ -182,6 +182,7 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.practice.reuse":     "Réutiliser une bonne pratique dans un espace",
 		"cockpit.action.signal.read":        "Lire un signal",
 		"cockpit.action.escalation.read":    "Lire une escalade",
+		"cockpit.action.metrics.read":       "Lire les métriques de fonctionnement",
 
 		"cockpit.audit.title":         "Journal d'audit",
 		"cockpit.audit.heading":       "Journal d'audit",
@@ -454,6 +455,7 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.practice.reuse":     "Reuse a best practice in a space",
 		"cockpit.action.signal.read":        "Read a signal",
 		"cockpit.action.escalation.read":    "Read an escalation",
+		"cockpit.action.metrics.read":       "Read the operational metrics",
 
 		"cockpit.audit.title":         "Audit trail",
 		"cockpit.audit.heading":       "Audit trail",

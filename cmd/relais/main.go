@@ -36,7 +36,7 @@ const usage = `Relais — enterprise social spaces where every role works inside
 
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL] [--public-url URL]
-                 [--webhooks-allow-private] [--trusted-proxies CIDR,…]
+                 [--webhooks-allow-private] [--trusted-proxies CIDR,…] [--metrics-addr ADDR]
                  [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
@@ -45,7 +45,7 @@ Usage:
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
 RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP, RELAIS_PUBLIC_URL,
-RELAIS_WEBHOOKS_ALLOW_PRIVATE, RELAIS_TRUSTED_PROXIES); a flag on the command line wins.
+RELAIS_WEBHOOKS_ALLOW_PRIVATE, RELAIS_TRUSTED_PROXIES, RELAIS_METRICS_ADDR); a flag on the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
 --smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
 --trusted-proxies lists the reverse proxies (CIDR ranges or addresses, 10.0.0.0/8,192.0.2.7) whose
@@ -55,6 +55,9 @@ X-Forwarded-For gives the client's address; from anyone else the header is ignor
 register https://YOUR-HOST/signin/oidc/callback as its redirect URL.
 --webhooks-allow-private lets webhooks go to loopback, private, link-local and other internal
 addresses, refused otherwise (when a webhook is created and again when it connects).
+--metrics-addr serves GET /metrics (Prometheus) on a listener of its own, WITHOUT authentication:
+give an internal address only (127.0.0.1:9090, an address of the monitoring network), never a
+public one. On --addr, /metrics answers internal administrators only.
 Run "relais COMMAND --help" for the flags of a command.
 `
 
@@ -122,6 +125,9 @@ type Config struct {
 	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is
 	// believed, CIDR ranges or addresses ("": none).
 	TrustedProxies string
+	// MetricsAddr is the address of a listener serving GET /metrics to
+	// anyone, for monitoring on an internal network ("": none).
+	MetricsAddr string
 }
 
 // defaultConfig returns the defaults.
@@ -135,6 +141,13 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--addr %q: expected host:port or :port, as in :8080", c.Addr)
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("--addr %q: the port must be a number from 0 to 65535", c.Addr)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr %q: expected host:port, as in 127.0.0.1:9090", c.MetricsAddr)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			return fmt.Errorf("--metrics-addr %q: the port must be a number from 0 to 65535", c.MetricsAddr)
+		}
 	}
 	switch {
 	case strings.HasPrefix(c.DB, "sqlite:"):
@@ -226,6 +239,9 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 			str(&cfg.OIDC.RedirectURL, "oidc-redirect-url", "callback registered at the provider, https://host/signin/oidc/callback (default: --public-url followed by /signin/oidc/callback) (RELAIS_OIDC_REDIRECT_URL)")
 		case "public-url":
 			str(&cfg.PublicURL, "public-url", "address people reach Relais at, as in https://relais.example.com: the sign-in callback and links are made of it (RELAIS_PUBLIC_URL)")
+		case "metrics-addr":
+			str(&cfg.MetricsAddr, "metrics-addr", "serve GET /metrics without authentication on this address, for monitoring: "+
+				"an internal address only (127.0.0.1:9090), never a public one (RELAIS_METRICS_ADDR)")
 		case "webhooks":
 			boolean(&cfg.WebhooksAllowPrivate, "webhooks-allow-private", "let webhooks go to loopback, private, link-local and other internal addresses (RELAIS_WEBHOOKS_ALLOW_PRIVATE)")
 		}
@@ -306,7 +322,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks", "trusted-proxies")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks", "trusted-proxies", "metrics-addr")
 	if err != nil {
 		return err
 	}
@@ -368,7 +384,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// their clients resume from their last event on the next start.
 	srv.RegisterOnShutdown(svc.StopLive)
 	go svc.RunLive(schedCtx)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (--metrics-addr): %w", cfg.MetricsAddr, err)
+		}
+		metricsSrv = server.NewHTTPServer(cfg.MetricsAddr, server.MetricsHandler())
+		go func() { errc <- metricsSrv.Serve(mln) }()
+		fmt.Fprintf(stdout, "metrics, without authentication, on http://%s/metrics\n", displayAddr(mln.Addr()))
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "Relais %s serving on %s (%s)\n", Version, url, st.Engine())
 	select {
@@ -381,6 +408,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if metricsSrv != nil {
+		if err := metricsSrv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -41,7 +42,7 @@ func (s *syncBuffer) String() string {
 
 // envNames are the environment variables the commands read.
 var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES", "RELAIS_SMTP",
-	"RELAIS_WEBHOOKS_ALLOW_PRIVATE", "RELAIS_TRUSTED_PROXIES", "RELAIS_PUBLIC_URL"}
+	"RELAIS_WEBHOOKS_ALLOW_PRIVATE", "RELAIS_TRUSTED_PROXIES", "RELAIS_PUBLIC_URL", "RELAIS_METRICS_ADDR"}
 
 // clearEnv unsets the RELAIS_* variables for the test, so that the
 // environment of whoever runs the tests does not change their outcome.
@@ -165,6 +166,10 @@ func TestUsageErrorsNameTheProblem(t *testing.T) {
 	code, _, stderr := runCmd(t, "serve", "--addr", "foo")
 	if code != 2 || !strings.HasPrefix(stderr, "relais serve: --addr \"foo\"") {
 		t.Errorf("serve --addr foo: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "serve", "--metrics-addr", "9090")
+	if code != 2 || !strings.HasPrefix(stderr, "relais serve: --metrics-addr \"9090\"") {
+		t.Errorf("serve --metrics-addr 9090: exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = runCmd(t, "migrate", "--db", "mysql://x")
 	if code != 2 || !strings.HasPrefix(stderr, "relais migrate: --db \"mysql://x\"") {
@@ -570,6 +575,52 @@ func TestServeTrustedProxies(t *testing.T) {
 	}
 	if code := signIn("samir", "pw", "203.0.113.1"); code != http.StatusTooManyRequests {
 		t.Errorf("the failing address behind the proxy: %d, want 429", code)
+	}
+}
+
+// TestServeMetricsAddr: --metrics-addr serves GET /metrics to anyone on a
+// listener of its own, and nothing else there; the main address keeps it
+// from who is not signed in. Both listen and stop with serve.
+func TestServeMetricsAddr(t *testing.T) {
+	clearEnv(t)
+	for _, engine := range testdb.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			s := startServe(t, "--addr", "127.0.0.1:0", "--db", testdb.URL(t, engine), "--metrics-addr", "127.0.0.1:0")
+			m := regexp.MustCompile(`metrics, without authentication, on (http://\S+)/metrics`).FindStringSubmatch(s.stdout.String())
+			if m == nil {
+				t.Fatalf("serve did not print the metrics address: %s", s.stdout)
+			}
+			get := func(url string) (int, string) {
+				t.Helper()
+				resp, err := http.Get(url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			if code, _ := get(s.url + "/healthz"); code != http.StatusOK {
+				t.Fatalf("/healthz: %d", code)
+			}
+			if code, body := get(s.url + "/readyz"); code != http.StatusOK || !strings.Contains(body, `"ready"`) {
+				t.Errorf("/readyz: %d %s", code, body)
+			}
+			code, body := get(m[1] + "/metrics")
+			if code != http.StatusOK || !strings.Contains(body, `relais_http_requests_total{method="GET",route="GET /healthz",status="2xx"}`) {
+				t.Errorf("metrics address: %d %.300s", code, body)
+			}
+			if code, _ := get(m[1] + "/healthz"); code != http.StatusNotFound {
+				t.Errorf("metrics address serves /healthz: %d", code)
+			}
+			if code, body := get(s.url + "/metrics"); code != http.StatusNotFound || strings.Contains(body, "relais_http") {
+				t.Errorf("main address, not signed in: %d %.200s", code, body)
+			}
+			s.stop(t)
+			if _, err := http.Get(m[1] + "/metrics"); err == nil {
+				t.Errorf("the metrics address still answers after serve stopped")
+			}
+		})
 	}
 }
 
