@@ -182,6 +182,7 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.practice.reuse":     "Réutiliser une bonne pratique dans un espace",
 		"cockpit.action.signal.read":        "Lire un signal",
 		"cockpit.action.escalation.read":    "Lire une escalade",
+		"cockpit.action.copilot.view":       "Savoir qui est en doubles commandes, et son mentor",
 
 		"cockpit.audit.title":         "Journal d'audit",
 		"cockpit.audit.heading":       "Journal d'audit",
@@ -454,6 +455,7 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.practice.reuse":     "Reuse a best practice in a space",
 		"cockpit.action.signal.read":        "Read a signal",
 		"cockpit.action.escalation.read":    "Read an escalation",
+		"cockpit.action.copilot.view":       "Know who is in co-pilot, and their mentor",
 
 		"cockpit.audit.title":         "Audit trail",
 		"cockpit.audit.heading":       "Audit trail",
