@@ -16,8 +16,9 @@ import (
 //     never over free date ranges: two overlapping ranges would let their
 //     difference isolate a day, and one person in it.
 //  2. Suppression below k. Each figure of a space and month counts the
-//     distinct people it is computed from; below k (default 5, never below
-//     3) the figure is null and marked suppressed, on every surface.
+//     distinct people it is computed from; below k (5 by default, and
+//     never below 5: with fewer people a figure points at someone) the
+//     figure is null and marked suppressed, on every surface.
 //  3. Suppressed cells feed nothing. A figure over several spaces (a unit,
 //     an objective) or several months (a twelve-month total) is computed
 //     only from the cells whose own figure is shown. What is suppressed
@@ -25,21 +26,33 @@ import (
 //     figures can recover it: everything published is a function of the
 //     published cells alone.
 
-// Suppression thresholds.
+// Suppression thresholds. MinK is the minimum the product promises: a
+// figure computed from fewer than 5 people is never shown, whatever the
+// setting, since below that a figure lets colleagues tell who it is about.
 const (
 	DefaultK = 5
-	MinK     = 3
+	MinK     = 5
 	MaxK     = 50
 )
 
-// ValidateK checks a suppression threshold.
+// ValidateK checks a suppression threshold: a whole number from MinK to
+// MaxK.
 func ValidateK(k int) error {
 	if k < MinK || k > MaxK {
-		return &Error{Code: EUNPROCESSABLE, Field: "k",
-			Message:   "The threshold k is a whole number from 3 to 50: a figure computed from fewer than k people is never shown.",
-			MessageFR: "Le seuil k est un nombre entier de 3 à 50 : un chiffre calculé à partir de moins de k personnes n'est jamais affiché."}
+		return KRangeError(EUNPROCESSABLE)
 	}
 	return nil
+}
+
+// KRangeError is the error of a threshold outside MinK to MaxK (code
+// EUNPROCESSABLE), or of one that is no whole number (code EINVALID).
+func KRangeError(code string) *Error {
+	min, max := strconv.Itoa(MinK), strconv.Itoa(MaxK)
+	return &Error{Code: code, Field: "k",
+		Message: "The threshold k is a whole number from " + min + " to " + max + ": a figure computed from fewer than k people is never shown, and k is never below " +
+			min + ", under which a figure would let colleagues tell who it is about.",
+		MessageFR: "Le seuil k est un nombre entier de " + min + " à " + max + " : un chiffre calculé à partir de moins de k personnes n'est jamais affiché, et k n'est jamais inférieur à " +
+			min + ", en dessous de quoi un chiffre permettrait de reconnaître les personnes concernées."}
 }
 
 // Month is a calendar month in UTC, written YYYYMM as an integer (202601

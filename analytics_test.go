@@ -3,6 +3,7 @@ package relais_test
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,19 +111,24 @@ func TestProtect(t *testing.T) {
 			}
 		}
 	}
-	// At k = 3 the same cell with 4 authors shows its posts.
-	c := full
-	c.Authors = 4
-	if a := relais.Protect(c, 3); a.Posts == nil {
-		t.Error("k = 3: 4 authors hide the posts")
+	// A higher k hides more: at k = 7 the 6 authors hide the posts that
+	// k = 5 shows, the 7 repliers still show the replies.
+	if a := relais.Protect(full, 7); a.Posts != nil || a.Replies == nil {
+		t.Errorf("k = 7: posts %v, replies %v; want the posts hidden, the replies shown", a.Posts, a.Replies)
 	}
 }
 
 func TestValidateK(t *testing.T) {
-	for k, ok := range map[int]bool{-5: false, 0: false, 2: false, 3: true, 5: true, 50: true, 51: false} {
+	for k, ok := range map[int]bool{-5: false, 0: false, 2: false, 3: false, 4: false, 5: true, 6: true, 50: true, 51: false} {
 		if err := relais.ValidateK(k); (err == nil) != ok {
 			t.Errorf("ValidateK(%d) = %v", k, err)
 		}
+	}
+	// The refusal names the minimum, in French and in English.
+	e := relais.AsError(relais.ValidateK(4))
+	if e == nil || e.Code != relais.EUNPROCESSABLE || e.Field != "k" ||
+		!strings.Contains(e.Message, "never below 5") || !strings.Contains(e.MessageFR, "jamais inférieur à 5") {
+		t.Errorf("ValidateK(4) = %+v; want a 422 on k naming the minimum 5 in both languages", e)
 	}
 }
 

@@ -118,6 +118,10 @@ type User struct {
 	CoPilot   bool      `json:"co_pilot"`
 	MentorID  int64     `json:"mentor_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// CoPilotWithheld is true when the reader may not learn whether this
+	// person is in co-pilot (policy copilot.view): CoPilot and MentorID
+	// are then cleared and the faces leave them out.
+	CoPilotWithheld bool `json:"-"`
 }
 
 // HasRole reports whether u holds role r.
@@ -566,8 +570,10 @@ type MembershipRequest struct {
 	CreatedAt      time.Time         `json:"created_at"`
 	DecidedAt      *time.Time        `json:"decided_at,omitempty"`
 	// Waiting is true while a steward in co-pilot's decision waits for
-	// their mentor.
-	Waiting bool `json:"waiting_for_mentor,omitempty"`
+	// their mentor; WaitingBy is that steward. Both are cleared for a
+	// reader who may not learn who is in co-pilot (policy copilot.view).
+	Waiting   bool  `json:"waiting_for_mentor,omitempty"`
+	WaitingBy int64 `json:"-"`
 }
 
 // MaxCharterText bounds each text of a charter, in characters.

@@ -57,17 +57,18 @@ func TestParseReportMonth(t *testing.T) {
 	}
 }
 
-// marchCounts is a community's month: 6 people active, threads by 5,
-// replies by 4, first responses by 3; four arrivals, three open and one
-// by invitation; time saved declared by 3 people.
+// marchCounts is a community's month: 8 people active, threads by 7,
+// replies by 6, first responses by 5; six arrivals, five open and one
+// by invitation; five people invited; time saved declared by 5 people.
 func marchCounts() *ReportCounts {
 	median := int64(3600)
-	return &ReportCounts{SpaceID: 1, Active: 6, Posts: 9, Replies: 12, Answered: 6, MedianFirstResponse: &median,
-		People:   ReportPeople{Authors: 5, Repliers: 4, Responders: 3, Declarants: map[BenefitKind]int64{BenefitTimeSaved: 3, BenefitRevenue: 1}},
-		Benefits: []BenefitTotal{{Kind: BenefitTimeSaved, Unit: UnitHours, Amount: 1200, Count: 4}, {Kind: BenefitRevenue, Unit: UnitEUR, Amount: 99, Count: 1}},
-		Funnel: &FunnelCounts{People: map[string]int{FunnelInvitationsSent: 3, FunnelRemoved: 1},
-			Funnel: Funnel{InvitationsSent: 3, Removed: 1},
-			Joins:  []Join{{SourceOpen, 1}, {SourceOpen, 2}, {SourceOpen, 3}, {SourceInvitation, 4}}}}
+	return &ReportCounts{SpaceID: 1, Active: 8, Posts: 11, Replies: 12, Answered: 6, MedianFirstResponse: &median,
+		People:   ReportPeople{Authors: 7, Repliers: 6, Responders: 5, Declarants: map[BenefitKind]int64{BenefitTimeSaved: 5, BenefitRevenue: 1}},
+		Benefits: []BenefitTotal{{Kind: BenefitTimeSaved, Unit: UnitHours, Amount: 1200, Count: 6}, {Kind: BenefitRevenue, Unit: UnitEUR, Amount: 99, Count: 1}},
+		Funnel: &FunnelCounts{People: map[string]int{FunnelInvitationsSent: 5, FunnelRemoved: 1},
+			Funnel: Funnel{InvitationsSent: 5, Removed: 1},
+			Joins: []Join{{SourceOpen, 1}, {SourceOpen, 2}, {SourceOpen, 3}, {SourceOpen, 4}, {SourceOpen, 5},
+				{SourceInvitation, 6}}}}
 }
 
 func TestProtectReport(t *testing.T) {
@@ -77,10 +78,10 @@ func TestProtectReport(t *testing.T) {
 		k      int
 		hidden string
 	}{
-		{3, "new_members funnel.invitations_accepted funnel.invitations_declined funnel.requests_filed funnel.requests_approved " +
+		{5, "new_members funnel.invitations_accepted funnel.invitations_declined funnel.requests_filed funnel.requests_approved " +
 			"funnel.requests_refused funnel.joined funnel.joined.criteria funnel.joined.request funnel.joined.invitation funnel.joined.other " +
 			"funnel.removed benefits.cost_avoided benefits.revenue benefits.quality benefits.risk"},
-		{5, "new_members replies answered_threads answer_rate median_first_response_seconds funnel.invitations_sent " +
+		{7, "new_members replies answered_threads answer_rate median_first_response_seconds funnel.invitations_sent " +
 			"funnel.invitations_accepted funnel.invitations_declined funnel.requests_filed funnel.requests_approved funnel.requests_refused " +
 			"funnel.joined funnel.joined.open funnel.joined.criteria funnel.joined.request funnel.joined.invitation funnel.joined.other " +
 			"funnel.removed benefits.time_saved benefits.cost_avoided benefits.revenue benefits.quality benefits.risk"},
@@ -95,16 +96,16 @@ func TestProtectReport(t *testing.T) {
 				t.Errorf("k=%d: figure %+v", c.k, f)
 			}
 		}
-		if c.k == 3 {
+		if c.k == 5 {
 			// The total of arrivals would give the one invited person away
-			// (4 - 3 open): it is hidden with its small part.
-			if r.Funnel.Joined != nil || r.NewMembers != nil || *r.Funnel.JoinedBySource[SourceOpen] != 3 || r.Funnel.JoinedBySource[SourceInvitation] != nil {
+			// (6 - 5 open): it is hidden with its small part.
+			if r.Funnel.Joined != nil || r.NewMembers != nil || *r.Funnel.JoinedBySource[SourceOpen] != 5 || r.Funnel.JoinedBySource[SourceInvitation] != nil {
 				t.Errorf("arrivals %+v", r.Funnel)
 			}
-			if *r.Funnel.InvitationsSent != 3 || *r.Replies != 12 || *r.AnswerRate != 0.6667 || *r.MedianFirstResponse != 3600 {
+			if *r.Funnel.InvitationsSent != 5 || *r.Replies != 12 || *r.AnswerRate != 0.5455 || *r.MedianFirstResponse != 3600 {
 				t.Errorf("shown figures %+v", r)
 			}
-			if b := r.Benefits[0]; *b.Amount != 1200 || *b.Count != 4 || b.Suppressed {
+			if b := r.Benefits[0]; *b.Amount != 1200 || *b.Count != 6 || b.Suppressed {
 				t.Errorf("time saved %+v", b)
 			}
 			if b := r.Benefits[2]; b.Kind != BenefitRevenue || b.Amount != nil || !b.Suppressed {
@@ -115,17 +116,17 @@ func TestProtectReport(t *testing.T) {
 	// Two open arrivals more: the hidden part (one person) is still
 	// below k, so the total stays hidden.
 	c := marchCounts()
-	c.Funnel.Joins = append(c.Funnel.Joins, Join{SourceOpen, 5}, Join{SourceOpen, 6})
-	if r := ProtectReport(c, sp, month, true, 3); r.Funnel.Joined != nil || *r.Funnel.JoinedBySource[SourceOpen] != 5 {
-		t.Errorf("one invited among six: %+v", r.Funnel)
+	c.Funnel.Joins = append(c.Funnel.Joins, Join{SourceOpen, 7}, Join{SourceOpen, 8})
+	if r := ProtectReport(c, sp, month, true, 5); r.Funnel.Joined != nil || *r.Funnel.JoinedBySource[SourceOpen] != 7 {
+		t.Errorf("one invited among eight: %+v", r.Funnel)
 	}
-	// Three invited people: no hidden part holds anyone, the total shows.
-	c.Funnel.Joins = append(c.Funnel.Joins, Join{SourceInvitation, 7}, Join{SourceInvitation, 8})
-	if r := ProtectReport(c, sp, month, true, 3); r.Funnel.Joined == nil || *r.Funnel.Joined != 8 || *r.NewMembers != 8 {
-		t.Errorf("five open, three invited: %+v", r.Funnel)
+	// Five invited people: no hidden part holds anyone, the total shows.
+	c.Funnel.Joins = append(c.Funnel.Joins, Join{SourceInvitation, 9}, Join{SourceInvitation, 10}, Join{SourceInvitation, 11}, Join{SourceInvitation, 12})
+	if r := ProtectReport(c, sp, month, true, 5); r.Funnel.Joined == nil || *r.Funnel.Joined != 12 || *r.NewMembers != 12 {
+		t.Errorf("seven open, five invited: %+v", r.Funnel)
 	}
 	// The current month withholds every figure that counts people.
-	r := ProtectReport(marchCounts(), sp, month, false, 3)
+	r := ProtectReport(marchCounts(), sp, month, false, 5)
 	if r.Complete || r.Posts != nil || r.ActiveMembers != nil || r.Funnel.InvitationsSent != nil || r.Benefits[0].Amount != nil ||
 		len(r.SuppressedFigures) != 25 {
 		t.Errorf("incomplete month: %+v", r.SuppressedFigures)
@@ -133,7 +134,7 @@ func TestProtectReport(t *testing.T) {
 	// A team space has no funnel, and no new members to hide.
 	team := marchCounts()
 	team.Funnel = nil
-	if r := ProtectReport(team, &Space{Kind: SpaceTeam}, month, true, 3); r.Funnel != nil || r.NewMembers != nil || r.Hidden(FigureNewMembers) {
+	if r := ProtectReport(team, &Space{Kind: SpaceTeam}, month, true, 5); r.Funnel != nil || r.NewMembers != nil || r.Hidden(FigureNewMembers) {
 		t.Errorf("team report: %+v", r)
 	}
 }

@@ -354,27 +354,64 @@ func TestAnalyticsAPI(t *testing.T) {
 	})
 }
 
-// TestAnalyticsThreshold: the community manager sets k, never below 3; a
-// lower k shows what 5 hid.
+// TestAnalyticsThreshold: the community manager sets k, never below 5 (the
+// refusal says so, in French and English); a higher k hides what 5 showed;
+// the list of what one may read says which k is in force.
 func TestAnalyticsThreshold(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		o := newAnaOrg(t, e, 1)
 		claire := e.as(t, "claire")
 		var s map[string]any
 		e.as(t, "paul").get(t, "/api/v1/analytics/settings").wantStatus(t, 200).decode(t, &s)
-		if s["k"] != 5.0 || s["min"] != 3.0 {
+		if s["k"] != 5.0 || s["min"] != 5.0 || s["default"] != 5.0 || s["max"] != 50.0 {
 			t.Errorf("settings %v", s)
 		}
-		e.as(t, "samir").put(t, "/api/v1/analytics/settings", map[string]any{"k": 4}).wantError(t, 403, policy.RuleCockpitCMOnly)
-		claire.put(t, "/api/v1/analytics/settings", map[string]any{"k": 2}).wantError(t, 422, "")
+		e.as(t, "samir").put(t, "/api/v1/analytics/settings", map[string]any{"k": 6}).wantError(t, 403, policy.RuleCockpitCMOnly)
+		for _, low := range []int{2, 3, 4} {
+			for _, lang := range []string{"en", "fr"} {
+				r := claire.in(lang).put(t, "/api/v1/analytics/settings", map[string]any{"k": low}).wantError(t, 422, "")
+				if want := map[string]string{"en": "never below 5", "fr": "jamais inférieur à 5"}[lang]; r.Error == nil || r.Error.Field != "k" || !strings.Contains(r.Error.Message, want) {
+					t.Errorf("k=%d (%s): %+v, want the minimum named (%q)", low, lang, r.Error, want)
+				}
+			}
+		}
 		claire.put(t, "/api/v1/analytics/settings", map[string]any{"k": 51}).wantError(t, 422, "")
-		claire.put(t, "/api/v1/analytics/settings", map[string]any{"k": "4"}).wantError(t, 400, "")
+		claire.put(t, "/api/v1/analytics/settings", map[string]any{"k": "6"}).wantError(t, 400, "")
 		claire.put(t, "/api/v1/analytics/settings", map[string]any{}).wantError(t, 400, "")
-		claire.put(t, "/api/v1/analytics/settings", map[string]any{"k": 4}).wantStatus(t, 200)
+
+		// At 5: the month with 6 threads by 6 people shows them.
+		m2 := func(v analyticsView) map[string]any {
+			t.Helper()
+			for _, a := range v.Trend {
+				if a["period"] == o.m2.String() {
+					return a
+				}
+			}
+			t.Fatalf("no month %s in the trend", o.m2)
+			return nil
+		}
 		var v analyticsView
 		e.as(t, "samir").get(t, "/api/v1/spaces/"+id(o.donnees)+"/analytics?"+o.window()).wantStatus(t, 200).decode(t, &v)
-		if v.K != 4 || v.Current["active_members"] != 4.0 || v.Current["posts"] != nil {
-			t.Errorf("k=4: active %v (want 4), posts %v (3 authors: want null)", v.Current["active_members"], v.Current["posts"])
+		if a := m2(v); v.K != 5 || a["posts"] != 6.0 || a["active_members"] != 7.0 {
+			t.Errorf("k=5: k %d, posts %v (want 6), active %v (want 7)", v.K, a["posts"], a["active_members"])
+		}
+		var scopes map[string]any
+		e.as(t, "samir").get(t, "/api/v1/analytics").wantStatus(t, 200).decode(t, &scopes)
+		if scopes["k"] != 5.0 {
+			t.Errorf("GET /api/v1/analytics: k %v, want 5", scopes["k"])
+		}
+
+		// At 7: the 6 authors are too few; the 7 active members still show.
+		claire.put(t, "/api/v1/analytics/settings", map[string]any{"k": 7}).wantStatus(t, 200)
+		v = analyticsView{}
+		e.as(t, "samir").get(t, "/api/v1/spaces/"+id(o.donnees)+"/analytics?"+o.window()).wantStatus(t, 200).decode(t, &v)
+		if a := m2(v); v.K != 7 || a["posts"] != nil || a["active_members"] != 7.0 {
+			t.Errorf("k=7: k %d, posts %v (6 authors: want null), active %v (want 7)", v.K, a["posts"], a["active_members"])
+		}
+		scopes = nil
+		e.as(t, "samir").get(t, "/api/v1/analytics").wantStatus(t, 200).decode(t, &scopes)
+		if scopes["k"] != 7.0 {
+			t.Errorf("GET /api/v1/analytics: k %v, want 7", scopes["k"])
 		}
 	})
 }

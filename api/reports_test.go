@@ -39,13 +39,14 @@ import (
 //
 // Threads: 3 by 2 people, answered 2 (after 30 and 90 min; first
 // responses by marc and paul). Replies: 5 by 3 people. Active: paul,
-// marc, samir (3). At k = 5 every figure that counts people is hidden; at
-// k = 3, the active members (3) and the replies (5) show.
+// marc, samir (3). At k = 5 every figure that counts people is hidden;
+// widen adds two people, after which the active members (5) and the
+// replies (7) show at k = 5.
 type reportCorpus struct {
-	space    int64
-	from, to string
-	p1, p2   int64
-	s1, s2   int64
+	space      int64
+	from, to   string
+	p1, p2, p3 int64
+	s1, s2     int64
 }
 
 // reportMonth is the month of the corpus.
@@ -100,7 +101,7 @@ func newReportCorpus(t *testing.T, e *env) *reportCorpus {
 	reply(c.p1, "samir", t1.Add(2*time.Hour))
 	c.p2 = post("marc", t2, relais.StatusPublished)
 	reply(c.p2, "paul", t2.Add(90*time.Minute))
-	post("paul", t3, relais.StatusPublished)
+	c.p3 = post("paul", t3, relais.StatusPublished)
 	post("lea", t3, relais.StatusPendingApproval)
 	p5 := post("paul", start.Add(-time.Hour), relais.StatusPublished)
 	reply(p5, "marc", start.Add(time.Hour))
@@ -111,6 +112,25 @@ func newReportCorpus(t *testing.T, e *env) *reportCorpus {
 	must(st.DecideSignal(ctx, g1.ID, e.users["victor"], relais.SignalAccepted, "Livré au prochain sprint."))
 	c.s1, c.s2 = g1.ID, g2.ID
 	return c
+}
+
+// widen brings two more people into March: nadia joins openly and
+// replies to P3, lea (a member since February) replies to it too. Active:
+// paul, marc, samir, nadia, lea (5); replies: 7 by 5 people; threads still
+// 3 by 2 people.
+func (c *reportCorpus) widen(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2025, 3, 13, 9, 0, 0, 0, time.UTC)
+	if err := e.st.Join(ctx, &relais.Membership{SpaceID: c.space, UserID: e.users["nadia"], CharterVersion: 1, JoinedAt: at.Add(-time.Hour), Source: relais.SourceOpen}); err != nil {
+		t.Fatal(err)
+	}
+	for i, login := range []string{"nadia", "lea"} {
+		if err := e.st.CreateReply(ctx, &relais.Reply{PostID: c.p3, AuthorID: e.users[login], Body: "r", Status: relais.StatusPublished,
+			CreatedAt: at.Add(time.Duration(i) * time.Hour)}, c.space); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // declare records the benefits of March: time saved and risk by paul,
@@ -200,20 +220,19 @@ func TestReportAPI(t *testing.T) {
 		}
 		checkSchema(t, e, r)
 
-		// At 3, what 3 people or more make shows.
-		if err := e.st.SetAnalyticsK(context.Background(), e.users["claire"], 3); err != nil {
-			t.Fatal(err)
-		}
+		// With five people behind them, the active members and the replies
+		// show at 5; the threads, by 2 people, stay hidden.
+		c.widen(t, e)
 		r = nil
 		e.as(t, "victor").get(t, c.path("month="+reportMonth)).wantStatus(t, 200).decode(t, &r)
-		for k, want := range map[string]any{"k": 3.0, "active_members": 3.0, "replies": 5.0, "posts": nil, "answered_threads": nil,
+		for k, want := range map[string]any{"k": 5.0, "active_members": 5.0, "replies": 7.0, "posts": nil, "answered_threads": nil,
 			"answer_rate": nil, "median_first_response_seconds": nil, "new_members": nil, "suppressed": true} {
 			if v, ok := r[k]; !ok || v != want {
-				t.Errorf("k=3: %s = %v, want %v", k, r[k], want)
+				t.Errorf("k=5, widened: %s = %v, want %v", k, r[k], want)
 			}
 		}
 		if got := compact(r["suppressed_figures"]); strings.Contains(got, `"replies"`) || strings.Contains(got, `"active_members"`) || !strings.Contains(got, `"posts"`) {
-			t.Errorf("k=3: suppressed_figures %s", got)
+			t.Errorf("k=5, widened: suppressed_figures %s", got)
 		}
 		checkSchema(t, e, r)
 
@@ -310,9 +329,7 @@ func TestReportCSV(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		c := newReportCorpus(t, e)
 		c.declare(t, e)
-		if err := e.st.SetAnalyticsK(context.Background(), e.users["claire"], 3); err != nil {
-			t.Fatal(err)
-		}
+		c.widen(t, e)
 		e.as(t, "samir").put(t, c.path("")+"/narrative", map[string]string{"period": reportMonth,
 			"narrative": "=HYPERLINK(\"x\")\nSecond paragraphe, avec « guillemets »."}).wantStatus(t, 200)
 		read := func(path string) map[string][2]string {
@@ -350,8 +367,8 @@ func TestReportCSV(t *testing.T) {
 			got := read(path)
 			for k, v := range map[string][2]string{
 				"space": {"Atelier Qualité", "false"}, "month": {reportMonth, "false"}, "from": {c.from, "false"}, "to": {c.to, "false"},
-				"complete": {"true", "false"}, "k": {"3", "false"},
-				"new_members": {"", "true"}, "active_members": {"3", "false"}, "posts": {"", "true"}, "replies": {"5", "false"},
+				"complete": {"true", "false"}, "k": {"5", "false"},
+				"new_members": {"", "true"}, "active_members": {"5", "false"}, "posts": {"", "true"}, "replies": {"7", "false"},
 				"answered_threads": {"", "true"}, "answer_rate": {"", "true"}, "median_first_response_seconds": {"", "true"},
 				"funnel.joined": {"", "true"}, "funnel.joined.open": {"", "true"}, "funnel.joined.invitation": {"", "true"}, "funnel.removed": {"", "true"},
 				"signals_raised": {"2", "false"}, "signals_decided": {"0", "false"},

@@ -16,7 +16,9 @@ type userView struct {
 	Name       string            `json:"name"`
 	Roles      []relais.Role     `json:"roles"`
 	Employment relais.Employment `json:"employment"`
-	CoPilot    bool              `json:"co_pilot"`
+	// CoPilot is left out when the caller may not learn whether the
+	// person is in co-pilot (policy copilot.view).
+	CoPilot *bool `json:"co_pilot,omitempty"`
 }
 
 func newUserView(u *relais.User) userView {
@@ -24,7 +26,11 @@ func newUserView(u *relais.User) userView {
 	if roles == nil {
 		roles = []relais.Role{}
 	}
-	return userView{ID: u.ID, Login: u.Login, Name: u.Name, Roles: roles, Employment: u.Employment, CoPilot: u.CoPilot}
+	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Roles: roles, Employment: u.Employment}
+	if !u.CoPilotWithheld {
+		v.CoPilot = &u.CoPilot
+	}
+	return v
 }
 
 // decisionView is the policy's answer for one action.

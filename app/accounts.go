@@ -256,12 +256,16 @@ func (s *Service) RevokeToken(ctx context.Context, u *relais.User, token string)
 // anyone (knowing the login is enough to address them), external accounts
 // only the members of their own spaces. The listing leaves out, besides,
 // the people who show their profile to their spaces only (policy
-// ViewProfile).
+// ViewProfile). Whether each is in co-pilot, and their mentor, is withheld
+// from a reader the policy does not let know (copilot.view).
 func (s *Service) Users(ctx context.Context, actor *relais.User, login string) ([]*relais.User, error) {
 	login = strings.TrimSpace(login)
 	us, err := s.Store.Users(ctx, login)
 	if err != nil {
 		return nil, err
+	}
+	for _, u := range us {
+		withholdCoPilot(actor, u)
 	}
 	a := policy.ActorOf(actor)
 	directory := policy.Decide(a, policy.ViewDirectory, policy.Target{}).Effect == policy.Allow

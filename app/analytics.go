@@ -535,7 +535,7 @@ func (s *Service) AnalyticsSettings(ctx context.Context) (*AnalyticsSettings, er
 }
 
 // SetAnalyticsK sets the suppression threshold: the community manager
-// governs it, between 3 and 50.
+// governs it, from relais.MinK (5, never less) to relais.MaxK.
 func (s *Service) SetAnalyticsK(ctx context.Context, u *relais.User, k int) (*AnalyticsSettings, error) {
 	if err := policy.Decide(policy.ActorOf(u), policy.Govern, policy.Target{}).Err(); err != nil {
 		return nil, err
@@ -685,6 +685,9 @@ func (s *Service) PersonProfile(ctx context.Context, u *relais.User, userID int6
 // AnalyticsScopes are the analytics a person may read: spaces, units and
 // plan objectives.
 type AnalyticsScopes struct {
+	// K is the suppression threshold in force: a figure computed from
+	// fewer than K distinct people is never shown.
+	K          int                        `json:"k"`
 	Spaces     []ScopeSpace               `json:"spaces"`
 	Units      []relais.Unit              `json:"units"`
 	Objectives []store.AnalyticsObjective `json:"objectives"`
@@ -693,6 +696,11 @@ type AnalyticsScopes struct {
 // AnalyticsScopes lists what the person may read analytics of.
 func (s *Service) AnalyticsScopes(ctx context.Context, u *relais.User) (*AnalyticsScopes, error) {
 	out := &AnalyticsScopes{Spaces: []ScopeSpace{}, Units: []relais.Unit{}, Objectives: []store.AnalyticsObjective{}}
+	k, err := s.Store.AnalyticsK(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.K = k
 	views, err := s.allSpaceViews(ctx, u)
 	if err != nil {
 		return nil, err

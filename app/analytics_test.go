@@ -171,17 +171,31 @@ func TestValueCellsBelowK(t *testing.T) {
 			if a := total(); a != nil {
 				t.Errorf("4 declarants at k = 5: %v shown", *a)
 			}
-			if _, err := f.svc.SetAnalyticsK(f.ctx, f.u["samir"], 4); relais.ErrorCode(err) != relais.EFORBIDDEN || relais.AsError(err).Rule != policy.RuleCockpitCMOnly {
+			// Lowering k to show them is refused: 5 is the minimum.
+			if _, err := f.svc.SetAnalyticsK(f.ctx, f.u["samir"], 6); relais.ErrorCode(err) != relais.EFORBIDDEN || relais.AsError(err).Rule != policy.RuleCockpitCMOnly {
 				t.Errorf("a steward sets k: %v", err)
 			}
-			if _, err := f.svc.SetAnalyticsK(f.ctx, f.u["claire"], 2); relais.ErrorCode(err) != relais.EUNPROCESSABLE {
-				t.Errorf("k = 2: %v", err)
+			for _, low := range []int{2, 3, 4} {
+				if _, err := f.svc.SetAnalyticsK(f.ctx, f.u["claire"], low); relais.ErrorCode(err) != relais.EUNPROCESSABLE {
+					t.Errorf("k = %d: %v", low, err)
+				}
 			}
-			if _, err := f.svc.SetAnalyticsK(f.ctx, f.u["claire"], 4); err != nil {
+			if a := total(); a != nil {
+				t.Errorf("4 declarants after refused thresholds: %v shown", *a)
+			}
+			// A fifth declarant: the cell shows.
+			if _, err := f.svc.DeclareBenefit(f.ctx, f.u["q4"], relais.NewBenefit{PostID: ps[0].ID, Kind: relais.BenefitCostAvoided, Amount: "100"}); err != nil {
 				t.Fatal(err)
 			}
-			if a := total(); a == nil || *a != 40000 {
-				t.Errorf("4 declarants at k = 4: %v, want 400", a)
+			if a := total(); a == nil || *a != 50000 {
+				t.Errorf("5 declarants at k = 5: %v, want 500", a)
+			}
+			// The community manager raises k to 6: hidden again.
+			if s, err := f.svc.SetAnalyticsK(f.ctx, f.u["claire"], 6); err != nil || s.K != 6 || s.Min != 5 {
+				t.Fatalf("SetAnalyticsK(6) = %+v, %v", s, err)
+			}
+			if a := total(); a != nil {
+				t.Errorf("5 declarants at k = 6: %v shown", *a)
 			}
 		})
 	}

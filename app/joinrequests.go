@@ -18,13 +18,30 @@ func (s *Service) MembershipRequests(ctx context.Context, u *relais.User, spaceI
 	if err := v.Can.DecideJoin.Err(); err != nil {
 		return nil, err
 	}
-	return s.Store.MembershipRequests(ctx, store.MembershipRequestFilter{SpaceID: spaceID, Status: relais.JoinPending})
+	return s.withholdingWaiting(u)(s.Store.MembershipRequests(ctx, store.MembershipRequestFilter{SpaceID: spaceID, Status: relais.JoinPending}))
 }
 
 // MyMembershipRequests returns the actor's own requests to join, with the
-// decision and its reason: the requester is told.
+// decision and its reason: the requester is told. That a decision waits
+// for the mentor of a steward in co-pilot is said only to whom the policy
+// lets know who is in co-pilot (copilot.view); an external requester reads
+// a request still pending.
 func (s *Service) MyMembershipRequests(ctx context.Context, u *relais.User) ([]*relais.MembershipRequest, error) {
-	return s.Store.MembershipRequests(ctx, store.MembershipRequestFilter{UserID: u.ID})
+	return s.withholdingWaiting(u)(s.Store.MembershipRequests(ctx, store.MembershipRequestFilter{UserID: u.ID}))
+}
+
+// withholdingWaiting clears, from a list of requests to join, what the
+// reader may not learn of who is in co-pilot.
+func (s *Service) withholdingWaiting(reader *relais.User) func([]*relais.MembershipRequest, error) ([]*relais.MembershipRequest, error) {
+	return func(ms []*relais.MembershipRequest, err error) ([]*relais.MembershipRequest, error) {
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			withholdWaiting(reader, m)
+		}
+		return ms, nil
+	}
 }
 
 // MembershipDecision is the outcome of a steward's decision: made, or
@@ -71,6 +88,9 @@ func (s *Service) DecideMembership(ctx context.Context, u *relais.User, id int64
 			return nil, err
 		}
 	}
-	out.Request, err = s.Store.MembershipRequestByID(ctx, id)
-	return out, err
+	if out.Request, err = s.Store.MembershipRequestByID(ctx, id); err != nil {
+		return nil, err
+	}
+	withholdWaiting(u, out.Request)
+	return out, nil
 }

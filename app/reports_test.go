@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -247,43 +248,78 @@ func TestReportFigures(t *testing.T) {
 				}
 			}
 
-			// At 3, the lowest threshold: the figures made by 3 people or
-			// more show, exact.
-			if err := f.st.SetAnalyticsK(ctx, f.u("claire").ID, 3); err != nil {
-				t.Fatal(err)
+			// Five people or more behind each figure, and they show, exact,
+			// at the lowest threshold (5): ines and jules, two more
+			// colleagues, join openly in March, each gives the first answer
+			// to a thread left unanswered (P5 after 1 h, P9 after 6 h) and
+			// declares time saved.
+			for _, p := range []struct {
+				login  string
+				joined time.Time
+				post   string
+				after  time.Duration
+				saved  relais.Amount
+			}{
+				{"ines", f.base.Add(5 * time.Hour), "P5", time.Hour, 50},
+				{"jules", f.base.Add(6 * time.Hour), "P9", 6 * time.Hour, 75},
+			} {
+				u := &relais.User{Login: p.login, Name: "Name of " + p.login, Employment: relais.Internal}
+				if err := f.st.CreateUser(ctx, u, ""); err != nil {
+					t.Fatal(err)
+				}
+				f.users[p.login] = u
+				if err := f.st.Join(ctx, &relais.Membership{SpaceID: f.space.ID, UserID: u.ID, CharterVersion: 1, JoinedAt: p.joined, Source: relais.SourceOpen}); err != nil {
+					t.Fatal(err)
+				}
+				thread, err := f.st.PostByID(ctx, f.posts[p.post])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.st.CreateReply(ctx, &relais.Reply{PostID: thread.ID, AuthorID: u.ID, Body: "réponse", Status: relais.StatusPublished,
+					CreatedAt: thread.CreatedAt.Add(p.after)}, f.space.ID); err != nil {
+					t.Fatal(err)
+				}
+				f.declareAt(t, p.login, relais.Benefit{PostID: thread.ID, Kind: relais.BenefitTimeSaved, Amount: p.saved, Unit: "hours"})
 			}
 			r, err = f.report(t, "samir")
 			if err != nil {
 				t.Fatal(err)
 			}
-			check("k", r.K, 3)
-			check("active_members", deref(r.ActiveMembers), 5)
+			check("k", r.K, 5)
+			// Active: paul, marc, victor, samir, lea, ines, jules.
+			check("active_members", deref(r.ActiveMembers), 7)
 			check("posts", deref(r.Posts), 6)
-			check("replies", deref(r.Replies), 8)
-			check("answered_threads", deref(r.AnsweredThreads), 4)
-			check("answer_rate", deref(r.AnswerRate), 0.6667)
+			// 8 replies by 4 people, and those of ines and jules.
+			check("replies", deref(r.Replies), 10)
+			// Every thread of the month answered; first responses by marc,
+			// paul (twice), samir, ines and jules, after 1 h, 2 h, 10 h,
+			// 4 h, 1 h and 6 h: median (2 h + 4 h) / 2.
+			check("answered_threads", deref(r.AnsweredThreads), 6)
+			check("answer_rate", deref(r.AnswerRate), 1)
 			check("median_first_response_seconds", deref(r.MedianFirstResponse), 10800)
-			check("funnel.joined.open", deref(r.Funnel.JoinedBySource["open"]), 3)
-			// Four people joined, three openly: the one invited (victor)
-			// is below k, and showing the total would give him away.
+			// Six people joined, five openly: the one invited (victor) is
+			// below k, and showing the total would give him away.
+			check("funnel.joined.open", deref(r.Funnel.JoinedBySource["open"]), 5)
 			check("funnel.joined.invitation", deref(r.Funnel.JoinedBySource["invitation"]), nil)
 			check("funnel.joined", deref(r.Funnel.Joined), nil)
-			check("new_members", deref(r.NewMembers), nil)
 			check("funnel.removed", deref(r.Funnel.Removed), nil) // nadia was removed today, after March
 			check("signals_raised", r.SignalsRaised, 2)
 			check("signals_decided", r.SignalsDecided, 0)
-			check("hidden at k=3", strings.Join(r.SuppressedFigures, " "), "new_members funnel.invitations_sent funnel.invitations_accepted "+
-				"funnel.invitations_declined funnel.requests_filed funnel.requests_approved funnel.requests_refused funnel.joined "+
-				"funnel.joined.criteria funnel.joined.request funnel.joined.invitation funnel.joined.other funnel.removed "+
-				"benefits.cost_avoided benefits.revenue benefits.quality benefits.risk")
 			if len(r.Benefits) != len(relais.BenefitKinds) {
 				t.Fatalf("benefits %+v: want every kind", r.Benefits)
 			}
 			tb := r.Benefits[0]
-			check("time saved", []any{tb.Kind, deref(tb.Amount), deref(tb.Count), tb.Suppressed}, []any{relais.BenefitTimeSaved, relais.Amount(475), 3, false})
+			check("time saved", []any{tb.Kind, deref(tb.Amount), deref(tb.Count), tb.Suppressed}, []any{relais.BenefitTimeSaved, relais.Amount(600), 5, false})
 			check("cost avoided", []any{r.Benefits[1].Kind, deref(r.Benefits[1].Amount), r.Benefits[1].Suppressed}, []any{relais.BenefitCostAvoided, nil, true})
 			check("narratives", len(r.Narratives), 0)
 			check("decisions", len(r.Decisions), 0)
+			hiddenAt5 := r.SuppressedFigures
+			for _, shown := range []string{"active_members", "posts", "replies", "answered_threads", "answer_rate", "median_first_response_seconds",
+				"funnel.joined.open", "benefits.time_saved"} {
+				if slices.Contains(hiddenAt5, shown) {
+					t.Errorf("%s hidden at k=5 with five people or more behind it (hidden: %v)", shown, hiddenAt5)
+				}
+			}
 
 			// The CSV figures follow the report: same rows, suppressed ones
 			// empty and marked.
@@ -291,14 +327,33 @@ func TestReportFigures(t *testing.T) {
 			for _, fg := range r.Figures() {
 				figures[fg.Name] = fg
 			}
-			for name, want := range map[string]string{"month": "2025-03", "posts": "6", "answer_rate": "0.6667", "median_first_response_seconds": "10800",
-				"funnel.joined.open": "3", "funnel.joined.invitation": "", "funnel.joined": "", "new_members": "",
-				"benefits.time_saved.hours": "4.75", "benefits.time_saved.declarations": "3", "benefits.cost_avoided.EUR": "",
-				"benefits.cost_avoided.declarations": "", "benefits.revenue.EUR": "", "k": "3", "complete": "true"} {
+			for name, want := range map[string]string{"month": "2025-03", "posts": "6", "answer_rate": "1", "median_first_response_seconds": "10800",
+				"funnel.joined.open": "5", "funnel.joined.invitation": "", "funnel.joined": "",
+				"benefits.time_saved.hours": "6", "benefits.time_saved.declarations": "5", "benefits.cost_avoided.EUR": "",
+				"benefits.cost_avoided.declarations": "", "benefits.revenue.EUR": "", "k": "5", "complete": "true"} {
 				fg, ok := figures[name]
 				if !ok || fg.Value != want || fg.Suppressed != (want == "" && r.Hidden(strings.TrimSuffix(strings.TrimSuffix(name, ".declarations"), ".EUR"))) {
 					t.Errorf("figure %s = %+v, want %q", name, fg, want)
 				}
+			}
+
+			// A higher threshold hides more: at 7, the 6 threads' 5 authors
+			// and the 5 who saved time are too few; the 7 active members
+			// still show.
+			if _, err := f.svc.SetAnalyticsK(ctx, f.u("claire"), 7); err != nil {
+				t.Fatal(err)
+			}
+			r, err = f.report(t, "samir")
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("k", r.K, 7)
+			check("active_members at k=7", deref(r.ActiveMembers), 7)
+			if r.Posts != nil || !r.Hidden("posts") || r.Benefits[0].Amount != nil || !r.Hidden("benefits.time_saved") {
+				t.Errorf("k=7: posts %v, time saved %v shown", deref(r.Posts), deref(r.Benefits[0].Amount))
+			}
+			if _, err := f.svc.SetAnalyticsK(ctx, f.u("claire"), 5); err != nil {
+				t.Fatal(err)
 			}
 
 			// The decisions of today are in the current month's report,

@@ -97,7 +97,8 @@ type matrixProfile struct {
 // not yet a member. Granting a role is granting social_media_manager to an
 // employee; an approval and an onboarding step are those of the social
 // media manager in co-pilot, whose mentor is the internal one; ending the
-// co-pilot period comes once the checklist is complete; a steward assigned
+// co-pilot period comes once the checklist is complete; whether someone is
+// in co-pilot is asked of the social media manager in co-pilot; a steward assigned
 // is the internal social media manager; a signal is one routed to the
 // manager, an escalation one handed to the community manager, both raised
 // by the internal steward from the profile's space.
@@ -135,6 +136,8 @@ func Matrix() RulebookMatrix {
 				t = policy.Target{Subject: &copilot, MentorID: steward.UserID, ChecklistDone: true}
 			case policy.AssignSteward:
 				t = policy.Target{Space: community, Subject: &steward}
+			case policy.ViewCoPilot:
+				t = policy.Target{Subject: &copilot}
 			case policy.DecideSignal:
 				t = policy.Target{Owner: p.id == ProfileManager}
 			case policy.ResolveEscalation:

@@ -188,6 +188,10 @@ const (
 	// ReadSignal (Target.Owner: the actor is its assignee; Target.Stale:
 	// it is overdue).
 	ReadEscalation Action = "escalation.read"
+	// ViewCoPilot is learning that a person (Target.Subject) is in their
+	// co-pilot period, and who their mentor is: the internal governance
+	// of an outsourced social media manager's start.
+	ViewCoPilot Action = "copilot.view"
 	// ViewProfile is seeing a person's profile (unit, site, job family,
 	// shared spaces) and finding them in the directory's listing.
 	// Target.Member tells whether the actor shares a space with the person
@@ -213,7 +217,7 @@ var Actions = []Action{ViewSpace, ReadPosts, JoinSpace, CreatePost, CreateReply,
 	Mentor, OwnDecision,
 	ManageRoutines, ManageTasks, SolveProblem, SharePractice, ProposeAgreement,
 	ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
-	WithdrawAgreement, ReusePractice, ReadSignal, ReadEscalation, ReadMetrics}
+	WithdrawAgreement, ReusePractice, ReadSignal, ReadEscalation, ReadMetrics, ViewCoPilot}
 
 // SpaceActions are the actions whose target is a space the actor relates
 // to; the others apply to accounts or to the organization.
@@ -222,7 +226,7 @@ func (a Action) SpaceAction() bool {
 	case GrantRole, ViewDirectory, DecideApproval, ViewAudit, ConfirmOnboarding, EndCoPilot, AssignSteward,
 		DecideSignal, ResolveEscalation, ManageWebhooks, Govern, ReadPlan, RequestSpace, RenameRoles, ManageDirectory,
 		Mentor, OwnDecision, ReadLibrary, DecideAgreement, RequestCoaching, TakePartCoaching, ViewProfile,
-		WithdrawAgreement, ReadSignal, ReadEscalation, ReadMetrics:
+		WithdrawAgreement, ReadSignal, ReadEscalation, ReadMetrics, ViewCoPilot:
 		return false
 	}
 	return true
@@ -477,6 +481,14 @@ func Decide(a Actor, act Action, t Target) Decision {
 		return decide(Allow, RuleProfileEveryone)
 	case ReadSignal, ReadEscalation:
 		return decideRoutedRead(a, act, t)
+	case ViewCoPilot:
+		// Who is in co-pilot, and under whose mentoring, is the company's
+		// own governance: employees see it; an external account only of
+		// itself (an outsourced manager reads their own period).
+		if a.Employment == relais.Internal || (t.Subject != nil && t.Subject.UserID == a.UserID) {
+			return decide(Allow, RuleCoPilotVisible)
+		}
+		return decide(Deny, RuleCoPilotVisibleInternal)
 	case TakePartCoaching:
 		if t.Member {
 			return decide(Allow, RuleCoachingPrivate)

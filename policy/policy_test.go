@@ -141,7 +141,7 @@ var accountActions = []policy.Action{policy.GrantRole, policy.ViewDirectory, pol
 	policy.ManageWebhooks, policy.Govern, policy.ReadPlan, policy.RequestSpace, policy.RenameRoles, policy.ManageDirectory,
 	policy.Mentor, policy.OwnDecision, policy.ReadLibrary, policy.DecideAgreement, policy.RequestCoaching,
 	policy.TakePartCoaching, policy.ViewProfile,
-	policy.WithdrawAgreement, policy.ReadSignal, policy.ReadEscalation, policy.ReadMetrics}
+	policy.WithdrawAgreement, policy.ReadSignal, policy.ReadEscalation, policy.ReadMetrics, policy.ViewCoPilot}
 
 // spaceActions is every action on a space: policy.Actions without the
 // account actions.
@@ -471,6 +471,22 @@ func matrix() []combo {
 					effect: eff, rule: rule,
 				})
 			}
+		}
+		// Who is in co-pilot, and their mentor: employees see it of
+		// anyone; an external account of itself only.
+		for _, who := range []string{"self", "other"} {
+			subject := person(9, relais.External, true, relais.RoleSocialMediaManager)
+			if who == "self" {
+				subject = p.actor
+			}
+			eff, rule := policy.Allow, "copilot.visible"
+			if p.external && who == "other" {
+				eff, rule = policy.Deny, "copilot.visible.internal_only"
+			}
+			cs = append(cs, combo{
+				fields: [6]string{p.name, "copilot", "subject:" + who, "-", "-", string(policy.ViewCoPilot)},
+				actor:  p.actor, action: policy.ViewCoPilot, target: policy.Target{Subject: &subject}, effect: eff, rule: rule,
+			})
 		}
 		// Asking for coaching: a team's manager asks the CM or an internal
 		// SMM who is not in co-pilot.
@@ -882,7 +898,7 @@ func TestDecideMatrix(t *testing.T) {
 	if n != 29 {
 		t.Fatalf("%d space actions, want 29: add the new action to the specification", n)
 	}
-	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4 + 2*(2*4+5)*2); len(cs) != want {
+	if want := len(profiles) * (3*4*4*n + 1*1*3*n + 3*2 + 1 + 3 + 1 + 2 + 2 + 5 + 2*2 + 1 + 1 + 2 + 8 + 2*3 + 2*4 + 4 + 4 + 2*(2*4+5)*2 + 2); len(cs) != want {
 		t.Fatalf("matrix has %d combinations, want %d", len(cs), want)
 	}
 	for _, c := range cs {

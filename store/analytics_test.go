@@ -266,14 +266,14 @@ func TestAnalyticsSettings(t *testing.T) {
 		if k, err := s.AnalyticsK(ctx); err != nil || k != relais.DefaultK {
 			t.Fatalf("AnalyticsK = %d, %v; want the default 5", k, err)
 		}
-		for _, bad := range []int{-1, 0, 2, 51} {
+		for _, bad := range []int{-1, 0, 2, 3, 4, 51} {
 			wantCode(t, s.SetAnalyticsK(ctx, cm.ID, bad), relais.EUNPROCESSABLE)
 		}
-		if err := s.SetAnalyticsK(ctx, cm.ID, 3); err != nil {
+		if err := s.SetAnalyticsK(ctx, cm.ID, 7); err != nil {
 			t.Fatal(err)
 		}
-		if k, _ := s.AnalyticsK(ctx); k != 3 {
-			t.Errorf("AnalyticsK = %d, want 3", k)
+		if k, _ := s.AnalyticsK(ctx); k != 7 {
+			t.Errorf("AnalyticsK = %d, want 7", k)
 		}
 		sp := newCommunity(t, s, "L", relais.JoinOpen)
 		if on, err := s.SpaceLeaderboard(ctx, sp.ID); err != nil || on {

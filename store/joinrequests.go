@@ -11,7 +11,7 @@ import (
 
 const joinRequestColumns = `jr.id, jr.space_id, s.name, jr.user_id, u.name, jr.charter_version, jr.status, jr.reason,
 	jr.created_at, jr.decided_at,
-	EXISTS (SELECT 1 FROM approvals a WHERE a.join_request_id = jr.id AND a.status = 'pending')`
+	COALESCE((SELECT a.requester_id FROM approvals a WHERE a.join_request_id = jr.id AND a.status = 'pending'), 0)`
 
 const joinRequestFrom = ` FROM join_requests jr JOIN spaces s ON s.id = jr.space_id JOIN users u ON u.id = jr.user_id`
 
@@ -21,9 +21,10 @@ func scanMembershipRequest(sc interface{ Scan(...any) error }) (*relais.Membersh
 	var created int64
 	var decided sql.NullInt64
 	if err := sc.Scan(&m.ID, &m.SpaceID, &m.SpaceName, &m.UserID, &m.UserName, &m.CharterVersion, &status, &m.Reason,
-		&created, &decided, &m.Waiting); err != nil {
+		&created, &decided, &m.WaitingBy); err != nil {
 		return nil, err
 	}
+	m.Waiting = m.WaitingBy != 0
 	m.Status, m.CreatedAt = relais.JoinRequestStatus(status), fromMillis(created)
 	if decided.Valid {
 		d := fromMillis(decided.Int64)

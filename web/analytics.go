@@ -235,8 +235,7 @@ func (s *Server) analyticsIndex(w http.ResponseWriter, r *http.Request, v *visit
 func (s *Server) setAnalyticsK(w http.ResponseWriter, r *http.Request, v *visit) {
 	k, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("k")))
 	if err != nil {
-		err = &relais.Error{Code: relais.EINVALID, Field: "k", Message: "The threshold k is a whole number from 3 to 50.",
-			MessageFR: "Le seuil k est un nombre entier de 3 à 50."}
+		err = relais.KRangeError(relais.EINVALID)
 	} else {
 		_, err = s.App.SetAnalyticsK(r.Context(), v.User, k)
 	}

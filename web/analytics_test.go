@@ -144,13 +144,31 @@ func TestAnalyticsPage(t *testing.T) {
 		claire.signIn("claire")
 		idx = claire.get("/analytics")
 		mustContain(t, idx, "Atelier Web", `name="k"`, `value="5"`)
-		bad := claire.postForm(idx, "/analytics/settings", url.Values{"k": {"2"}})
-		mustStatus(t, bad, http.StatusUnprocessableEntity)
-		mustContain(t, bad, `id="k-error"`, "from 3 to 50")
-		mustStatus(t, claire.postForm(idx, "/analytics/settings", url.Values{"k": {"3"}}), http.StatusSeeOther)
-		mustStatus(t, w3.postForm(me, "/analytics/settings", url.Values{"k": {"3"}}), http.StatusForbidden)
+		mustContain(t, idx, `min="5"`)
+		// Never below 5: the page refuses it and says why, in both languages.
+		for _, low := range []string{"2", "4"} {
+			bad := claire.postForm(idx, "/analytics/settings", url.Values{"k": {low}})
+			mustStatus(t, bad, http.StatusUnprocessableEntity)
+			mustContain(t, bad, `id="k-error"`, "from 5 to 50", "never below 5")
+		}
+		bad := claire.postForm(idx, "/analytics/settings", url.Values{"k": {"cinq"}})
+		mustStatus(t, bad, http.StatusBadRequest)
+		mustContain(t, bad, `id="k-error"`, "never below 5")
+		claireFR := e.browser(t, "fr")
+		claireFR.signIn("claire")
+		idxFR := claireFR.get("/analytics")
+		badFR := claireFR.postForm(idxFR, "/analytics/settings", url.Values{"k": {"3"}})
+		mustStatus(t, badFR, http.StatusUnprocessableEntity)
+		mustContain(t, badFR, `id="k-error"`, "jamais inférieur à 5")
+		mustContain(t, samir.get(base+window), "fewer than 5 people", `<td>6</td>`)
+		// A higher k hides more: at 7, the 6 threads by 6 people of the
+		// month before are hidden too, and the pages say which k is in force.
+		mustStatus(t, claire.postForm(idx, "/analytics/settings", url.Values{"k": {"7"}}), http.StatusSeeOther)
+		mustStatus(t, w3.postForm(me, "/analytics/settings", url.Values{"k": {"5"}}), http.StatusForbidden)
+		mustContain(t, claire.get("/analytics"), `value="7"`, "fewer than 7 people")
 		p = samir.get(base + window)
-		mustContain(t, p, "fewer than 3 people", `<td>37</td>`)
+		mustContain(t, p, "fewer than 7 people", `<td>7</td>`)
+		mustNotContain(t, p, `<td>6</td>`, ">37<")
 	})
 }
 

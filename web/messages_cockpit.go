@@ -183,6 +183,7 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.signal.read":        "Lire un signal",
 		"cockpit.action.escalation.read":    "Lire une escalade",
 		"cockpit.action.metrics.read":       "Lire les métriques de fonctionnement",
+		"cockpit.action.copilot.view":       "Savoir qui est en doubles commandes, et son mentor",
 
 		"cockpit.audit.title":         "Journal d'audit",
 		"cockpit.audit.heading":       "Journal d'audit",
@@ -456,6 +457,7 @@ var cockpitMessages = map[string]map[string]string{
 		"cockpit.action.signal.read":        "Read a signal",
 		"cockpit.action.escalation.read":    "Read an escalation",
 		"cockpit.action.metrics.read":       "Read the operational metrics",
+		"cockpit.action.copilot.view":       "Know who is in co-pilot, and their mentor",
 
 		"cockpit.audit.title":         "Audit trail",
 		"cockpit.audit.heading":       "Audit trail",
