@@ -49,6 +49,9 @@ type Route struct {
 	// Pending is true when a steward in co-pilot gets 202 and an
 	// ActionResult instead: the action waits for their mentor.
 	Pending bool
+	// Stream is true for an answer that never ends by itself (Server-Sent
+	// Events).
+	Stream bool
 	handle  func(w http.ResponseWriter, r *http.Request, u *relais.User) error
 }
 

@@ -19,7 +19,7 @@ import (
 
 func (s *Server) eventRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/events", Query: []string{"after"}, Auth: true,
+		{Method: "GET", Path: "/api/v1/events", Query: []string{"after"}, Auth: true, Stream: true,
 			Summary: "Live updates: Server-Sent Events of what the caller may see (resumable with Last-Event-ID)", Status: 200, handle: s.events},
 	}
 }

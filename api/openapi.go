@@ -68,6 +68,13 @@ func operation(rt Route) map[string]any {
 	if rt.Response != "" {
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
 	}
+	if rt.Stream {
+		ok["description"] = "A stream of Server-Sent Events: an id: line and a data: line of JSON each (kind, space_id, post_id, reply_id, subject_id, at)"
+		ok["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}
+		params, _ := op["parameters"].([]any)
+		op["parameters"] = append(params, map[string]any{"name": "Last-Event-ID", "in": "header", "required": false,
+			"description": "The id of the last event received: the stream resumes after it", "schema": map[string]any{"type": "integer"}})
+	}
 	errResp := map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 	responses := map[string]any{itoa(rt.Status): ok, "400": errResp, "404": errResp}
 	if rt.Path == "/api/v1/spaces/{id}/members" && rt.Method == "POST" {
