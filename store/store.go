@@ -39,6 +39,9 @@ type Store struct {
 	// LISTENs for the other nodes' events (PostgreSQL only).
 	wake wakers
 	lis  *listener
+	// noEvents drops the events of every write instead of logging them;
+	// the benchmarks set it to measure what the log costs.
+	noEvents bool
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
