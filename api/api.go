@@ -52,7 +52,7 @@ type Route struct {
 	// Stream is true for an answer that never ends by itself (Server-Sent
 	// Events).
 	Stream bool
-	handle  func(w http.ResponseWriter, r *http.Request, u *relais.User) error
+	handle func(w http.ResponseWriter, r *http.Request, u *relais.User) error
 }
 
 // Pattern returns the ServeMux pattern of the route.

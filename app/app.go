@@ -44,6 +44,12 @@ type Service struct {
 
 	// Live tunes the live streams (see live.go).
 	Live LiveConfig
+	// EventRetention and EventKeep bound the event log that live updates
+	// replay from: the scheduler prunes events older than EventRetention,
+	// always keeping the newest EventKeep (New sets DefaultEventRetention
+	// and DefaultEventKeep).
+	EventRetention time.Duration
+	EventKeep      int
 
 	wakeOnce sync.Once
 	wakeCh   chan struct{}
@@ -51,12 +57,20 @@ type Service struct {
 	liveHub  *hub
 }
 
+// The event log's retention by default: at least a day, and at least the
+// last 100,000 events whatever their age.
+const (
+	DefaultEventRetention = 24 * time.Hour
+	DefaultEventKeep      = 100000
+)
+
 // New returns a service over a store and a bus.
 func New(st *store.Store, bus events.Bus, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{Store: st, Bus: bus, Log: log, Throttle: auth.NewThrottle()}
+	return &Service{Store: st, Bus: bus, Log: log, Throttle: auth.NewThrottle(),
+		EventRetention: DefaultEventRetention, EventKeep: DefaultEventKeep}
 }
 
 // target builds the policy target for a user and a space.

@@ -12,7 +12,8 @@ import (
 // node. Several nodes may run it on one PostgreSQL database: each post
 // appears exactly once. Posts that fell due while no node ran appear at
 // start. Beside it, the outbox is sent on the same interval: webhook
-// deliveries and e-mail (see runOutbox).
+// deliveries and e-mail (see runOutbox). Every few minutes it prunes the
+// event log (PruneEvents).
 func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Second
@@ -22,7 +23,7 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 	defer func() { <-outbox }()
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var lastReports time.Time
+	var lastReports, lastPrune time.Time
 	for {
 		start, failed := time.Now(), false
 		if n, err := s.PublishDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
@@ -62,6 +63,15 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 				s.Log.Info("scheduler: delivered monthly reports", "count", n)
 			}
 		}
+		if now := time.Now(); now.Sub(lastPrune) >= pruneEvery {
+			lastPrune = now
+			if n, err := s.PruneEvents(ctx, now); err != nil && ctx.Err() == nil {
+				failed = true
+				s.Log.Error("scheduler: pruning the event log", "err", err)
+			} else if n > 0 {
+				s.Log.Info("scheduler: pruned the event log", "count", n)
+			}
+		}
 		if ctx.Err() == nil {
 			metrics.JobRun(metrics.JobScheduler, time.Since(start), failed)
 		}
@@ -72,6 +82,20 @@ func (s *Service) RunScheduler(ctx context.Context, interval time.Duration) {
 		case <-s.wake():
 		}
 	}
+}
+
+// pruneEvery is how often the scheduler prunes the event log.
+const pruneEvery = 5 * time.Minute
+
+// PruneEvents deletes the events of the log older than EventRetention,
+// keeping always the newest EventKeep, and returns how many went. Every
+// node may prune: deleting what another node deleted is harmless.
+func (s *Service) PruneEvents(ctx context.Context, now time.Time) (int64, error) {
+	retention := s.EventRetention
+	if retention <= 0 {
+		retention = DefaultEventRetention
+	}
+	return s.Store.PruneEvents(ctx, now.Add(-retention), max(s.EventKeep, 0))
 }
 
 // wake returns the channel that wakes the scheduler.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,8 +40,8 @@ func (t *tx) emit(e events.Event) {
 	t.evs = append(t.evs, e)
 }
 
-// eventRowsPerInsert bounds the rows of one INSERT (9 values each, well
-// under SQLite's limit of variables).
+// eventRowsPerInsert bounds the rows of one INSERT on PostgreSQL (9
+// values each, well under its limit of 65,535 parameters).
 const eventRowsPerInsert = 500
 
 // writeEvents gives the buffered events their ids and inserts them, as the
@@ -51,14 +52,29 @@ func (t *tx) writeEvents() error {
 	if len(evs) == 0 {
 		return nil
 	}
+	if t.d.positional && len(evs) <= eventRowsPerInsert {
+		return t.writeEventsAtOnce()
+	}
 	var last int64
-	if err := t.q.QueryRowContext(t.ctx, t.d.rebind("UPDATE event_seq SET last = last + ? RETURNING last"), int64(len(evs))).Scan(&last); err != nil {
+	if err := t.queryRow("UPDATE event_seq SET last = last + ? RETURNING last", int64(len(evs))).Scan(&last); err != nil {
 		return err
 	}
 	first := last - int64(len(evs)) + 1
 	for i := range evs {
 		evs[i].ID = first + int64(i)
 	}
+	if !t.d.positional {
+		// SQLite: one prepared statement per row costs less than parsing
+		// a statement of many rows, and there is no round trip to save.
+		for _, e := range evs {
+			if _, err := t.exec("INSERT INTO event_log ("+eventColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				e.ID, e.Kind, e.SpaceID, e.ActorID, e.Subject, e.PostID, e.ReplyID, e.UserID, millis(e.At)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// PostgreSQL: every row in one statement, one round trip.
 	for start := 0; start < len(evs); start += eventRowsPerInsert {
 		chunk := evs[start:min(start+eventRowsPerInsert, len(evs))]
 		var q strings.Builder
@@ -73,11 +89,7 @@ func (t *tx) writeEvents() error {
 				if k > 0 {
 					q.WriteString(", ")
 				}
-				if t.d.positional {
-					q.WriteString("$" + strconv.Itoa(len(args)+k+1))
-				} else {
-					q.WriteByte('?')
-				}
+				q.WriteString("$" + strconv.Itoa(len(args)+k+1))
 			}
 			q.WriteByte(')')
 			args = append(args, e.ID, e.Kind, e.SpaceID, e.ActorID, e.Subject, e.PostID, e.ReplyID, e.UserID, millis(e.At))
@@ -88,10 +100,42 @@ func (t *tx) writeEvents() error {
 			return err
 		}
 	}
-	if t.d.name == "postgres" {
-		if _, err := t.q.ExecContext(t.ctx, "SELECT pg_notify('"+eventChannel+"', '')"); err != nil {
-			return err
+	_, err := t.q.ExecContext(t.ctx, "SELECT pg_notify('"+eventChannel+"', '')")
+	return err
+}
+
+// writeEventsAtOnce writes up to eventRowsPerInsert events on PostgreSQL
+// in one statement: the counter's update, the rows and the NOTIFY, so that
+// the counter's row lock, held until the commit, waits for one round trip
+// only.
+func (t *tx) writeEventsAtOnce() error {
+	evs := t.evs
+	var q strings.Builder
+	q.WriteString(`WITH seq AS (UPDATE event_seq SET last = last + $1 RETURNING last),
+	ins AS (INSERT INTO event_log (` + eventColumns + `)
+		SELECT seq.last - $1 + v.n, v.kind, v.space_id, v.actor_id, v.subject_id, v.post_id, v.reply_id, v.user_id, v.at
+		FROM seq, (VALUES `)
+	args := make([]any, 1, 1+len(evs)*9)
+	args[0] = int64(len(evs))
+	for i, e := range evs {
+		if i > 0 {
+			q.WriteString(", ")
 		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d::bigint, $%d::text, $%d::bigint, $%d::bigint, $%d::bigint, $%d::bigint, $%d::bigint, $%d::bigint, $%d::bigint)",
+			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9)
+		args = append(args, int64(i+1), e.Kind, e.SpaceID, e.ActorID, e.Subject, e.PostID, e.ReplyID, e.UserID, millis(e.At))
+	}
+	q.WriteString(`) AS v (n, kind, space_id, actor_id, subject_id, post_id, reply_id, user_id, at))
+	SELECT seq.last, pg_notify('` + eventChannel + `', '') FROM seq`)
+	var last int64
+	var notified any
+	if err := t.q.QueryRowContext(t.ctx, q.String(), args...).Scan(&last, &notified); err != nil {
+		return err
+	}
+	first := last - int64(len(evs)) + 1
+	for i := range evs {
+		evs[i].ID = first + int64(i)
 	}
 	return nil
 }
@@ -99,6 +143,9 @@ func (t *tx) writeEvents() error {
 // commit writes the events of t and commits it; once committed, it wakes
 // the subscribers of the store if events were written.
 func (s *Store) commit(t *tx) error {
+	if s.noEvents {
+		t.evs = t.evs[:0]
+	}
 	if err := t.writeEvents(); err != nil {
 		t.tx.Rollback()
 		return err

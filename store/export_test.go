@@ -42,3 +42,7 @@ func (s *Store) EmitBatchForTest(ctx context.Context, evs []events.Event, fail [
 	}
 	return errs
 }
+
+// SetNoEventsForTest makes the store drop the events of its writes, for
+// benchmarks that measure the cost of the event log.
+func (s *Store) SetNoEventsForTest(off bool) { s.noEvents = off }

@@ -43,6 +43,9 @@ type Store struct {
 	// done is closed by Close (see Closed).
 	doneMu sync.Mutex
 	done   chan struct{}
+	// noEvents drops the events of every write instead of logging them;
+	// the benchmarks set it to measure what the log costs.
+	noEvents bool
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path

@@ -37,6 +37,7 @@ const usage = `Relais — enterprise social spaces where every role works inside
 Usage:
   relais serve   [--addr :8080] [--db URL] [--demo] [--demo-password PW] [--secure-cookies] [--smtp URL] [--public-url URL]
                  [--webhooks-allow-private] [--trusted-proxies CIDR,…] [--metrics-addr ADDR]
+                 [--events-retention 24h] [--events-keep 100000]
                  [--oidc-issuer URL --oidc-client-id ID [--oidc-client-secret S] [--oidc-redirect-url URL]]
   relais migrate [--db URL]
   relais bench   [--quick] [--json] [--db EMPTY-DB-URL]
@@ -45,7 +46,8 @@ Usage:
 
 Every flag also reads an environment variable RELAIS_<FLAG> (RELAIS_ADDR, RELAIS_DB,
 RELAIS_DEMO, RELAIS_DEMO_PASSWORD, RELAIS_SECURE_COOKIES, RELAIS_SMTP, RELAIS_PUBLIC_URL,
-RELAIS_WEBHOOKS_ALLOW_PRIVATE, RELAIS_TRUSTED_PROXIES, RELAIS_METRICS_ADDR); a flag on the command line wins.
+RELAIS_WEBHOOKS_ALLOW_PRIVATE, RELAIS_TRUSTED_PROXIES, RELAIS_METRICS_ADDR, RELAIS_EVENTS_RETENTION,
+RELAIS_EVENTS_KEEP); a flag on the command line wins.
 --db is sqlite:PATH (default sqlite:relais.db) or postgres://user@host:port/database.
 --smtp is smtp://[user:password@]host:port?from=relais@example.com (e-mail is sent only when set).
 --trusted-proxies lists the reverse proxies (CIDR ranges or addresses, 10.0.0.0/8,192.0.2.7) whose
@@ -58,6 +60,9 @@ addresses, refused otherwise (when a webhook is created and again when it connec
 --metrics-addr serves GET /metrics (Prometheus) on a listener of its own, WITHOUT authentication:
 give an internal address only (127.0.0.1:9090, an address of the monitoring network), never a
 public one. On --addr, /metrics answers internal administrators only.
+
+--events-retention and --events-keep bound the event log live updates resume from: events older
+than the retention (default 24h) are pruned, but never the newest --events-keep (default 100000).
 Run "relais COMMAND --help" for the flags of a command.
 `
 
@@ -128,11 +133,17 @@ type Config struct {
 	// MetricsAddr is the address of a listener serving GET /metrics to
 	// anyone, for monitoring on an internal network ("": none).
 	MetricsAddr string
+	// EventsRetention and EventsKeep bound the event log live updates
+	// replay from: events older than EventsRetention go, but never the
+	// newest EventsKeep.
+	EventsRetention time.Duration
+	EventsKeep      int
 }
 
 // defaultConfig returns the defaults.
 func defaultConfig() Config {
-	return Config{Addr: ":8080", DB: "sqlite:relais.db", DemoPassword: "demo"}
+	return Config{Addr: ":8080", DB: "sqlite:relais.db", DemoPassword: "demo",
+		EventsRetention: app.DefaultEventRetention, EventsKeep: app.DefaultEventKeep}
 }
 
 // Validate checks the configuration and says what is wrong in words.
@@ -160,6 +171,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Demo && c.DemoPassword == "" {
 		return errors.New("--demo-password must not be empty")
+	}
+	if c.EventsRetention < time.Minute {
+		return fmt.Errorf("--events-retention %s: give a duration of at least a minute, as in 24h", c.EventsRetention)
+	}
+	if c.EventsKeep < 0 {
+		return fmt.Errorf("--events-keep %d: give a number of events, 0 or more, as in 100000", c.EventsKeep)
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
@@ -217,6 +234,26 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 		}
 		fs.BoolVar(p, name, *p, help)
 	}
+	duration := func(p *time.Duration, name, help string) {
+		if v, ok := env(name); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				envErrs[name] = fmt.Errorf("RELAIS_%s=%q: expected a duration, as in 24h or 90m", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), v)
+			}
+			*p = d
+		}
+		fs.DurationVar(p, name, *p, help)
+	}
+	integer := func(p *int, name, help string) {
+		if v, ok := env(name); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				envErrs[name] = fmt.Errorf("RELAIS_%s=%q: expected a whole number", strings.ToUpper(strings.ReplaceAll(name, "-", "_")), v)
+			}
+			*p = n
+		}
+		fs.IntVar(p, name, *p, help)
+	}
 	for _, w := range which {
 		switch w {
 		case "addr":
@@ -242,6 +279,9 @@ func flags(name string, cfg *Config, stderr io.Writer, which ...string) (*flag.F
 		case "metrics-addr":
 			str(&cfg.MetricsAddr, "metrics-addr", "serve GET /metrics without authentication on this address, for monitoring: "+
 				"an internal address only (127.0.0.1:9090), never a public one (RELAIS_METRICS_ADDR)")
+		case "events":
+			duration(&cfg.EventsRetention, "events-retention", "keep the events live updates replay from (Last-Event-ID) at least this long (RELAIS_EVENTS_RETENTION)")
+			integer(&cfg.EventsKeep, "events-keep", "keep at least this many of the newest events, whatever their age (RELAIS_EVENTS_KEEP)")
 		case "webhooks":
 			boolean(&cfg.WebhooksAllowPrivate, "webhooks-allow-private", "let webhooks go to loopback, private, link-local and other internal addresses (RELAIS_WEBHOOKS_ALLOW_PRIVATE)")
 		}
@@ -322,7 +362,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks", "trusted-proxies", "metrics-addr")
+	cfg, err := parse("serve", args, stderr, "addr", "db", "demo", "secure-cookies", "smtp", "oidc", "public-url", "webhooks", "trusted-proxies", "metrics-addr", "events")
 	if err != nil {
 		return err
 	}
@@ -360,6 +400,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	svc := app.New(st, events.NewLocal(), log)
 	svc.WebhooksAllowPrivate = cfg.WebhooksAllowPrivate
+	svc.EventRetention, svc.EventKeep = cfg.EventsRetention, cfg.EventsKeep
 	if cfg.SMTP != "" {
 		if svc.Mailer, err = app.ParseSMTP(cfg.SMTP); err != nil {
 			return err // checked by Validate

@@ -42,7 +42,7 @@ func (s *syncBuffer) String() string {
 
 // envNames are the environment variables the commands read.
 var envNames = []string{"RELAIS_ADDR", "RELAIS_DB", "RELAIS_DEMO", "RELAIS_DEMO_PASSWORD", "RELAIS_SECURE_COOKIES", "RELAIS_SMTP",
-	"RELAIS_WEBHOOKS_ALLOW_PRIVATE", "RELAIS_TRUSTED_PROXIES", "RELAIS_PUBLIC_URL", "RELAIS_METRICS_ADDR"}
+	"RELAIS_WEBHOOKS_ALLOW_PRIVATE", "RELAIS_TRUSTED_PROXIES", "RELAIS_PUBLIC_URL", "RELAIS_METRICS_ADDR", "RELAIS_EVENTS_RETENTION", "RELAIS_EVENTS_KEEP"}
 
 // clearEnv unsets the RELAIS_* variables for the test, so that the
 // environment of whoever runs the tests does not change their outcome.
@@ -174,6 +174,14 @@ func TestUsageErrorsNameTheProblem(t *testing.T) {
 	code, _, stderr = runCmd(t, "migrate", "--db", "mysql://x")
 	if code != 2 || !strings.HasPrefix(stderr, "relais migrate: --db \"mysql://x\"") {
 		t.Errorf("migrate --db mysql://x: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "serve", "--events-retention", "10s")
+	if code != 2 || !strings.HasPrefix(stderr, "relais serve: --events-retention 10s") {
+		t.Errorf("serve --events-retention 10s: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "serve", "--events-keep", "-1")
+	if code != 2 || !strings.HasPrefix(stderr, "relais serve: --events-keep -1") {
+		t.Errorf("serve --events-keep -1: exit %d, stderr %q", code, stderr)
 	}
 }
 
