@@ -48,13 +48,6 @@ type SearchQuery struct {
 	// SpaceIDs are the spaces searched: those the viewer may read, or the
 	// one the filter names. Nothing elsewhere is returned or counted.
 	SpaceIDs []int64
-	// ViewerID sees their own posts and replies waiting for approval, and
-	// their own hidden posts, as the pages show them.
-	ViewerID int64
-	// ModeratedSpaceIDs are the spaces where the viewer may read hidden
-	// posts; PendingPostIDs the pending posts they may approve.
-	ModeratedSpaceIDs []int64
-	PendingPostIDs    []int64
 	// Filters (zero: any).
 	AuthorID      int64
 	Kind          relais.PostKind
@@ -244,35 +237,17 @@ func (t *tx) searchCandidates(q string, fts string, hi int64, limit int) ([]cand
 	return out, rows.Err()
 }
 
-// visible reports whether the viewer may read a candidate, as the pages
-// decide, and whether it passes the filters.
-func (q *SearchQuery) visible(c *candidate, spaces, moderated, pending map[int64]bool) bool {
+// visible reports whether a candidate may be shown (in a space searched,
+// published) and passes the filters.
+func (q *SearchQuery) visible(c *candidate, spaces map[int64]bool) bool {
 	if !spaces[c.spaceID] {
 		return false
 	}
-	switch c.status {
-	case relais.StatusPublished:
-	case relais.StatusPendingApproval:
-		if c.postAuthor != q.ViewerID && !pending[c.postID] {
-			return false
-		}
-	case relais.StatusHidden:
-		if c.postAuthor != q.ViewerID && !moderated[c.spaceID] {
-			return false
-		}
-	default:
+	// Published posts and replies only: what waits for approval, is
+	// hidden or scheduled stays out of search for everyone, its author and
+	// moderators included (they reach it from its page and their lists).
+	if c.status != relais.StatusPublished || (c.replyID != 0 && relais.PostStatus(c.replyStatus) != relais.StatusPublished) {
 		return false
-	}
-	if c.replyID != 0 {
-		switch relais.PostStatus(c.replyStatus) {
-		case relais.StatusPublished:
-		case relais.StatusPendingApproval:
-			if q.ViewerID == 0 || c.authorID != q.ViewerID {
-				return false
-			}
-		default:
-			return false
-		}
 	}
 	if q.AuthorID != 0 && c.authorID != q.AuthorID {
 		return false
@@ -335,7 +310,7 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 	if q.Now.IsZero() {
 		q.Now = time.Now()
 	}
-	spaces, moderated, pending := idSet(q.SpaceIDs), idSet(q.ModeratedSpaceIDs), idSet(q.PendingPostIDs)
+	spaces := idSet(q.SpaceIDs)
 	withText := len(q.Query.Phrases) > 0 || len(q.Query.ExcludePhrases) > 0
 	candSQL := s.d.candidateSQL(withText)
 	broad := s.d.ftsQuery(q.Query.Terms, q.Query.Exclude, false)
@@ -385,7 +360,7 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 				if !firstBlock && exact[c.rid] {
 					continue // ranked with the first block
 				}
-				if seen[c.rid] || !q.visible(c, spaces, moderated, pending) {
+				if seen[c.rid] || !q.visible(c, spaces) {
 					continue
 				}
 				seen[c.rid] = true
@@ -404,7 +379,7 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 		// The exact matches older than the block join it.
 		for i := range extras {
 			c := &extras[i]
-			if seen[c.rid] || c.rid >= low || !q.visible(c, spaces, moderated, pending) {
+			if seen[c.rid] || c.rid >= low || !q.visible(c, spaces) {
 				continue
 			}
 			seen[c.rid] = true
