@@ -69,17 +69,16 @@ type SearchPage struct {
 	NextCursor  string `json:"next_cursor,omitempty"`
 }
 
-// The bounds of one search. A block is the newest matches up to a bound,
-// read in chunks until pool results are visible or scanMax matches were
-// examined; it is ranked in Go and served page by page.
+// The bounds of one search. A block is the newest matches at or below a
+// bound, read in chunks until searchPool of them may be shown or
+// searchScanMax were examined; it is ranked in Go and served page by page,
+// and the next block starts below it. Ranking all the matches (bm25,
+// ts_rank) would cost as many as there are: FTS5's bm25 alone counts the
+// matches of every word of the query.
 const (
-	searchPool    = 200
-	searchChunk   = 250
-	searchScanMax = 2000
-	// searchExact bounds the separate query for the matches of the words
-	// exactly as written (not their stems), which may be older than the
-	// block.
-	searchExact = 100
+	searchPool    = 100
+	searchChunk   = 150
+	searchScanMax = 1500
 )
 
 // ErrBadCursor is the error of a cursor that Search did not give.
@@ -87,12 +86,11 @@ var ErrBadCursor = &relais.Error{Code: relais.EINVALID, Field: "cursor", Message
 	MessageFR: "Le curseur n'est pas l'un de ceux que cette recherche a donnés."}
 
 // searchCursor is where a page starts: the block of matches at or below
-// hi (0: from the newest), ranked, from offset; first is the bound of the
-// first block, whose exact matches later blocks skip.
-type searchCursor struct{ first, hi, offset int64 }
+// hi (0: from the newest), ranked, from offset.
+type searchCursor struct{ hi, offset int64 }
 
 func (c searchCursor) String() string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "s1.%d.%d.%d", c.first, c.hi, c.offset))
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "s2.%d.%d", c.hi, c.offset))
 }
 
 func parseSearchCursor(s string) (searchCursor, error) {
@@ -104,27 +102,25 @@ func parseSearchCursor(s string) (searchCursor, error) {
 		return searchCursor{}, ErrBadCursor
 	}
 	parts := strings.Split(string(b), ".")
-	if len(parts) != 4 || parts[0] != "s1" {
+	if len(parts) != 3 || parts[0] != "s2" {
 		return searchCursor{}, ErrBadCursor
 	}
-	var n [3]int64
+	var n [2]int64
 	for i, p := range parts[1:] {
 		if n[i], err = strconv.ParseInt(p, 10, 64); err != nil || n[i] < 0 {
 			return searchCursor{}, ErrBadCursor
 		}
 	}
-	c := searchCursor{n[0], n[1], n[2]}
-	if c.hi > c.first || c.offset > searchPool {
+	if n[0] == 0 || n[1] >= searchPool {
 		return searchCursor{}, ErrBadCursor
 	}
-	return c, nil
+	return searchCursor{n[0], n[1]}, nil
 }
 
 // candidate is one match of the index with what visibility, the filters
 // and the ranking need.
 type candidate struct {
 	rid, postID, replyID, spaceID int64
-	rank                          float64
 	kind                          string
 	title, text                   string
 	status                        relais.PostStatus // of the post
@@ -133,20 +129,15 @@ type candidate struct {
 	authorID                      int64  // of the post or reply matched
 	created                       int64
 	solved                        bool
-	exact                         bool
 	score                         float64
 }
 
 // ftsQuery writes the engine's full-text query: every term, none of the
 // excluded ones. Terms are quoted literals; nothing of the person's query
-// reaches the engine as syntax. exact keeps the first alternative of each
-// term only (the word as written, folded).
-func (d *dialect) ftsQuery(terms, exclude []search.Term, exact bool) string {
+// reaches the engine as syntax.
+func (d *dialect) ftsQuery(terms, exclude []search.Term) string {
 	quote := func(t search.Term) string {
 		alts := t.Alts
-		if exact {
-			alts = alts[:1]
-		}
 		parts := make([]string, len(alts))
 		for i, a := range alts {
 			if d.name == "postgres" {
@@ -190,18 +181,17 @@ func (d *dialect) ftsQuery(terms, exclude []search.Term, exact bool) string {
 // candidateSQL selects the newest matches at or below a bound, with the
 // columns of their post and reply; withText adds the texts (for phrases).
 func (d *dialect) candidateSQL(withText bool) string {
-	inner := `SELECT rowid AS rid, post_id, reply_id, bm25(search_fts) AS rank FROM search_fts
+	inner := `SELECT rowid AS rid, post_id, reply_id FROM search_fts
 		WHERE search_fts MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?`
 	if d.name == "postgres" {
-		inner = `SELECT f.id AS rid, f.post_id, f.reply_id, ts_rank(f.tsv, q.q) AS rank
-		FROM search_fts f, to_tsquery('simple', ?) AS q(q)
-		WHERE f.tsv @@ q.q AND f.id <= ? ORDER BY f.id DESC LIMIT ?`
+		inner = `SELECT id AS rid, post_id, reply_id FROM search_fts
+		WHERE tsv @@ to_tsquery('simple', ?) AND id <= ? ORDER BY id DESC LIMIT ?`
 	}
 	text := ", '', ''"
 	if withText {
 		text = ", p.title, CASE WHEN c.reply_id <> 0 THEN COALESCE(r.body, '') ELSE p.body END"
 	}
-	return `SELECT c.rid, c.rank, p.id, c.reply_id, p.space_id, p.kind, p.status, p.author_id, p.created_at,
+	return `SELECT c.rid, p.id, c.reply_id, p.space_id, p.kind, p.status, p.author_id, p.created_at,
 		p.solved_at IS NOT NULL, COALESCE(r.status, ''), COALESCE(r.author_id, 0), COALESCE(r.created_at, 0), p.title` + text + `
 		FROM (` + inner + `) c
 		JOIN posts p ON p.id = c.post_id
@@ -221,7 +211,7 @@ func (t *tx) searchCandidates(q string, fts string, hi int64, limit int) ([]cand
 		var c candidate
 		var status, title2, body string
 		var rAuthor, rCreated int64
-		if err := rows.Scan(&c.rid, &c.rank, &c.postID, &c.replyID, &c.spaceID, &c.kind, &status, &c.postAuthor, &c.created,
+		if err := rows.Scan(&c.rid, &c.postID, &c.replyID, &c.spaceID, &c.kind, &status, &c.postAuthor, &c.created,
 			&c.solved, &c.replyStatus, &rAuthor, &rCreated, &c.title, &title2, &body); err != nil {
 			return nil, err
 		}
@@ -288,13 +278,13 @@ func idSet(ids []int64) map[int64]bool {
 	return m
 }
 
-// SearchPosts finds the posts and replies that match a query among what
-// the viewer may read, best first: relevance (the engine's score, the
-// words in the title, the words exactly as written) blended with
-// freshness. The cost is bounded whatever the number of matches: it ranks
-// the newest matches (a few hundred visible ones, a few thousand examined
-// at most) and the newest matches of the exact words, however old; the
-// next blocks follow by cursor.
+// SearchPosts finds the posts and replies that match a query in the
+// spaces searched, best first: relevance (the words in the title, all or
+// some) blended with freshness. The cost is bounded whatever the number of
+// matches: it ranks a block of the newest matches (searchPool that may be
+// shown, searchScanMax examined at most); the next blocks follow by
+// cursor. A rare word's matches fit in one block, however old; a common
+// word's block holds its newest matches.
 func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, error) {
 	cur, err := parseSearchCursor(q.Cursor)
 	if err != nil {
@@ -313,43 +303,20 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 	spaces := idSet(q.SpaceIDs)
 	withText := len(q.Query.Phrases) > 0 || len(q.Query.ExcludePhrases) > 0
 	candSQL := s.d.candidateSQL(withText)
-	broad := s.d.ftsQuery(q.Query.Terms, q.Query.Exclude, false)
-	exactQ := s.d.ftsQuery(q.Query.Terms, q.Query.Exclude, true)
-	hasExact := exactQ != broad
+	fts := s.d.ftsQuery(q.Query.Terms, q.Query.Exclude)
 	var pool []candidate
 	var more bool
 	var low int64
 	err = s.read(ctx, func(t *tx) error {
-		hi, first := cur.hi, cur.first
+		hi := cur.hi
 		if hi == 0 {
 			hi = math.MaxInt64
 		}
-		if first == 0 {
-			first = hi
-		}
-		firstBlock := cur.hi == cur.first
-		// The exact matches of the first block: ranked with it there,
-		// skipped by the later blocks.
-		exact := map[int64]bool{}
-		var extras []candidate
-		if hasExact {
-			ex, err := t.searchCandidates(candSQL, exactQ, first, searchExact)
-			if err != nil {
-				return err
-			}
-			for _, c := range ex {
-				exact[c.rid] = true
-			}
-			if firstBlock {
-				extras = ex
-			}
-		}
-		seen := map[int64]bool{}
 		scanned, exhausted := 0, false
 	scan:
 		for scanned < searchScanMax {
 			n := min(searchChunk, searchScanMax-scanned)
-			cs, err := t.searchCandidates(candSQL, broad, hi, n)
+			cs, err := t.searchCandidates(candSQL, fts, hi, n)
 			if err != nil {
 				return err
 			}
@@ -357,17 +324,11 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 			for i := range cs {
 				c := &cs[i]
 				hi, low = c.rid-1, c.rid
-				if !firstBlock && exact[c.rid] {
-					continue // ranked with the first block
-				}
-				if seen[c.rid] || !q.visible(c, spaces) {
-					continue
-				}
-				seen[c.rid] = true
-				c.exact = !hasExact || exact[c.rid]
-				pool = append(pool, *c)
-				if len(pool) == searchPool {
-					break scan
+				if q.visible(c, spaces) {
+					pool = append(pool, *c)
+					if len(pool) == searchPool {
+						break scan
+					}
 				}
 			}
 			if len(cs) < n {
@@ -376,16 +337,6 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 			}
 		}
 		more = !exhausted && low > 1
-		// The exact matches older than the block join it.
-		for i := range extras {
-			c := &extras[i]
-			if seen[c.rid] || c.rid >= low || !q.visible(c, spaces) {
-				continue
-			}
-			seen[c.rid] = true
-			c.exact = true
-			pool = append(pool, *c)
-		}
 		return nil
 	})
 	if err != nil {
@@ -393,19 +344,13 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 	}
 	rankCandidates(pool, q.Query, q.Now)
 	page.Count, page.CountCapped = len(pool), more
-	if cur.hi != 0 && cur.hi != cur.first {
-		page.Count = 0 // counted with the first block
-	}
-	start := int(cur.offset)
-	if start > len(pool) {
-		start = len(pool)
-	}
+	start := min(int(cur.offset), len(pool))
 	end := min(start+q.Limit, len(pool))
 	switch {
 	case end < len(pool):
-		page.NextCursor = searchCursor{first: firstBound(cur, pool), hi: blockBound(cur, pool), offset: int64(end)}.String()
-	case more && low > 1:
-		page.NextCursor = searchCursor{first: firstBound(cur, pool), hi: low - 1, offset: 0}.String()
+		page.NextCursor = searchCursor{hi: blockBound(cur, pool), offset: int64(end)}.String()
+	case more:
+		page.NextCursor = searchCursor{hi: low - 1}.String()
 	}
 	hits, err := s.searchHits(ctx, pool[start:end], q.Query)
 	if err != nil {
@@ -428,45 +373,19 @@ func blockBound(cur searchCursor, pool []candidate) int64 {
 	return hi
 }
 
-func firstBound(cur searchCursor, pool []candidate) int64 {
-	if cur.first != 0 {
-		return cur.first
-	}
-	return blockBound(cur, pool)
-}
-
-// rankCandidates orders candidates best first. The score adds the
-// engine's relevance (relative to the best of the block), the words found
-// exactly as written, the share of the words in the title, and freshness
-// (halving every three months); on a tie, the newest first.
+// rankCandidates orders candidates best first. The score adds the share
+// of the query's words found in the title of a thread (a match in the
+// title outweighs a year of age) and freshness (halving every three
+// months); on a tie, the newest first.
 func rankCandidates(pool []candidate, p *search.Parsed, now time.Time) {
-	var best float64
-	rel := func(c *candidate) float64 {
-		if c.rank < 0 {
-			return -c.rank // bm25: lower is better
-		}
-		return c.rank
-	}
-	for i := range pool {
-		best = max(best, rel(&pool[i]))
-	}
 	nowMs := millis(now)
 	for i := range pool {
 		c := &pool[i]
 		score := 0.0
-		if best > 0 {
-			score = rel(c) / best
-		}
-		if c.exact {
-			score += 1
-		}
 		if c.replyID == 0 && len(p.Terms) > 0 {
-			score += 0.6 * float64(termsIn(c.title, p.Terms)) / float64(len(p.Terms))
+			score += float64(termsIn(c.title, p.Terms)) / float64(len(p.Terms))
 		}
-		age := float64(nowMs-c.created) / float64(24*time.Hour/time.Millisecond)
-		if age < 0 {
-			age = 0
-		}
+		age := max(0, float64(nowMs-c.created)/float64(24*time.Hour/time.Millisecond))
 		score += 0.8 * math.Exp2(-age/90)
 		c.score = score
 	}
@@ -476,8 +395,12 @@ func rankCandidates(pool []candidate, p *search.Parsed, now time.Time) {
 			return -1
 		case a.score < b.score:
 			return 1
+		case a.rid > b.rid:
+			return -1
+		case a.rid < b.rid:
+			return 1
 		}
-		return int(b.rid - a.rid)
+		return 0
 	})
 }
 
@@ -521,7 +444,17 @@ func (s *Store) searchHits(ctx context.Context, cs []candidate, p *search.Parsed
 			if len(ids) == 0 {
 				return nil
 			}
-			rows, err := t.queryOnce(q+" ("+placeholders(len(ids))+")", int64Args(ids)...)
+			// Lists of 20 or 100 ids, the missing ones 0: few statements,
+			// prepared once.
+			size := 20
+			if len(ids) > size {
+				size = 100
+			}
+			args := int64Args(ids)
+			for len(args) < size {
+				args = append(args, int64(0))
+			}
+			rows, err := t.query(q+" ("+placeholders(size)+")", args...)
 			if err != nil {
 				return err
 			}
@@ -599,7 +532,9 @@ func excerpt(s string, n int) string { return cut(plainText(s), n) }
 
 // plainText removes markdown from a text and joins its lines.
 func plainText(s string) string {
-	s = markdownLink.ReplaceAllString(s, "$1")
+	if strings.Contains(s, "](") {
+		s = markdownLink.ReplaceAllString(s, "$1")
+	}
 	s = markdownMarks.Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
