@@ -75,7 +75,7 @@ func Snippet(text string, p *Parsed, n int) string {
 	}
 	// The window: from a little before the first match, n characters.
 	from := 0
-	if len(marks) > 0 {
+	if len(marks) > 0 && utf8.RuneCountInString(text) > n {
 		from = marks[0].start
 		back := 0
 		for from > 0 && back < n/4 {
