@@ -181,27 +181,48 @@ func (d *dialect) ftsQuery(terms, exclude []search.Term) string {
 // candidateSQL selects the newest matches at or below a bound, with the
 // columns of their post and reply; withText adds the texts (for phrases).
 func (d *dialect) candidateSQL(withText bool) string {
-	inner := `SELECT rowid AS rid, post_id, reply_id FROM search_fts
+	// The space of a match is known from the index: the posts of spaces
+	// not searched are not read.
+	inner := `SELECT rowid AS rid, post_id, reply_id, space_id FROM search_fts
 		WHERE search_fts MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?`
+	in := "IN (SELECT value FROM json_each(?))"
 	if d.name == "postgres" {
-		inner = `SELECT id AS rid, post_id, reply_id FROM search_fts
+		inner = `SELECT id AS rid, post_id, reply_id, space_id FROM search_fts
 		WHERE tsv @@ to_tsquery('simple', ?) AND id <= ? ORDER BY id DESC LIMIT ?`
+		in = "= ANY(?)"
 	}
 	text := ", '', ''"
 	if withText {
-		text = ", p.title, CASE WHEN c.reply_id <> 0 THEN COALESCE(r.body, '') ELSE p.body END"
+		text = ", COALESCE(p.title, ''), CASE WHEN c.reply_id <> 0 THEN COALESCE(r.body, '') ELSE COALESCE(p.body, '') END"
 	}
-	return `SELECT c.rid, p.id, c.reply_id, p.space_id, p.kind, p.status, p.author_id, p.created_at,
-		p.solved_at IS NOT NULL, COALESCE(r.status, ''), COALESCE(r.author_id, 0), COALESCE(r.created_at, 0), p.title` + text + `
+	return `SELECT c.rid, c.post_id, c.reply_id, COALESCE(p.space_id, 0), COALESCE(p.kind, ''), COALESCE(p.status, ''),
+		COALESCE(p.author_id, 0), COALESCE(p.created_at, 0), p.solved_at IS NOT NULL, COALESCE(r.status, ''),
+		COALESCE(r.author_id, 0), COALESCE(r.created_at, 0), COALESCE(p.title, '')` + text + `
 		FROM (` + inner + `) c
-		JOIN posts p ON p.id = c.post_id
-		LEFT JOIN replies r ON c.reply_id <> 0 AND r.id = c.reply_id
+		LEFT JOIN posts p ON c.space_id ` + in + ` AND p.id = c.post_id
+		LEFT JOIN replies r ON p.id IS NOT NULL AND c.reply_id <> 0 AND r.id = c.reply_id
 		ORDER BY c.rid DESC`
 }
 
+// spacesArg is the list of spaces searched as candidateSQL takes it.
+func (d *dialect) spacesArg(ids []int64) any {
+	if d.name == "postgres" {
+		return ids
+	}
+	b := make([]byte, 0, len(ids)*6)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
+}
+
 // searchCandidates reads the matches at or below hi, at most limit.
-func (t *tx) searchCandidates(q string, fts string, hi int64, limit int) ([]candidate, error) {
-	rows, err := t.query(q, fts, hi, limit)
+func (t *tx) searchCandidates(q string, fts string, hi int64, limit int, spaces any) ([]candidate, error) {
+	rows, err := t.query(q, fts, hi, limit, spaces)
 	if err != nil {
 		return nil, err
 	}
@@ -304,6 +325,7 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 	withText := len(q.Query.Phrases) > 0 || len(q.Query.ExcludePhrases) > 0
 	candSQL := s.d.candidateSQL(withText)
 	fts := s.d.ftsQuery(q.Query.Terms, q.Query.Exclude)
+	spacesArg := s.d.spacesArg(q.SpaceIDs)
 	var pool []candidate
 	var more bool
 	var low int64
@@ -316,7 +338,7 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 	scan:
 		for scanned < searchScanMax {
 			n := min(searchChunk, searchScanMax-scanned)
-			cs, err := t.searchCandidates(candSQL, fts, hi, n)
+			cs, err := t.searchCandidates(candSQL, fts, hi, n, spacesArg)
 			if err != nil {
 				return err
 			}
@@ -406,15 +428,17 @@ func rankCandidates(pool []candidate, p *search.Parsed, now time.Time) {
 
 // termsIn counts the terms found in a title.
 func termsIn(title string, terms []search.Term) int {
-	ws := strings.Fields(strings.ToLower(title))
+	found := make([]bool, len(terms))
 	n := 0
-	for _, t := range terms {
-		for _, w := range ws {
-			w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-			if w != "" && t.Matches(w) {
+	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		for i, t := range terms {
+			if !found[i] && t.Matches(w) {
+				found[i] = true
 				n++
-				break
 			}
+		}
+		if n == len(terms) {
+			break
 		}
 	}
 	return n
