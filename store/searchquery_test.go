@@ -63,8 +63,16 @@ func TestSearchSyntaxAndFilters(t *testing.T) {
 			{"excluded phrase", q(`commande -"délai de livraison"`), []string{"Commande", "Export", "Livreur"}},
 			{"author", func() store.SearchQuery { x := q("commande"); x.AuthorID = bob.ID; return x }(), []string{"Export", "Livreur"}},
 			{"kind", func() store.SearchQuery { x := q("commande"); x.Kind = relais.KindQuestion; return x }(), []string{"Livreur"}},
-			{"after", func() store.SearchQuery { x := q("commande"); x.After = now.Add(-3*24*time.Hour - time.Minute); return x }(), []string{"Export", "Livreur"}},
-			{"before", func() store.SearchQuery { x := q("commande"); x.Before = now.Add(-4*24*time.Hour + time.Minute); return x }(), []string{"Commande", "Livraison"}},
+			{"after", func() store.SearchQuery {
+				x := q("commande")
+				x.After = now.Add(-3*24*time.Hour - time.Minute)
+				return x
+			}(), []string{"Export", "Livreur"}},
+			{"before", func() store.SearchQuery {
+				x := q("commande")
+				x.Before = now.Add(-4*24*time.Hour + time.Minute)
+				return x
+			}(), []string{"Commande", "Livraison"}},
 			{"open problems", func() store.SearchQuery { x := q("commande"); x.Solved = new(bool); return x }(), []string{"Export"}},
 			{"other space", func() store.SearchQuery { x := q("commande"); x.SpaceIDs = []int64{other.ID}; return x }(), []string{"Ailleurs"}},
 		}
