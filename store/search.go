@@ -184,11 +184,11 @@ func (d *dialect) candidateSQL(withText bool) string {
 	// The space of a match is known from the index: the posts of spaces
 	// not searched are not read.
 	inner := `SELECT rowid AS rid, post_id, reply_id, space_id FROM search_fts
-		WHERE search_fts MATCH ? AND rowid <= ? AND rowid > ? ORDER BY rowid DESC LIMIT ?`
+		WHERE search_fts MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?`
 	in := "IN (SELECT value FROM json_each(?))"
 	if d.name == "postgres" {
 		inner = `SELECT id AS rid, post_id, reply_id, space_id FROM search_fts
-		WHERE tsv @@ to_tsquery('simple', ?) AND id <= ? AND id > ? ORDER BY id DESC LIMIT ?`
+		WHERE tsv @@ to_tsquery('simple', ?) AND id <= ? ORDER BY id DESC LIMIT ?`
 		in = "= ANY(?)"
 	}
 	text := ", '', ''"
@@ -221,8 +221,8 @@ func (d *dialect) spacesArg(ids []int64) any {
 }
 
 // searchCandidates reads the matches at or below hi, at most limit.
-func (t *tx) searchCandidates(q string, fts string, hi, lo int64, limit int, spaces any) ([]candidate, error) {
-	rows, err := t.query(q, fts, hi, lo, limit, spaces)
+func (t *tx) searchCandidates(q string, fts string, hi int64, limit int, spaces any) ([]candidate, error) {
+	rows, err := t.query(q, fts, hi, limit, spaces)
 	if err != nil {
 		return nil, err
 	}
@@ -334,38 +334,15 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 		if hi == 0 {
 			hi = math.MaxInt64
 		}
-		// PostgreSQL reads the newest matches through windows of ids that
-		// grow fourfold: in each, its planner either walks the ids down
-		// (a common word) or intersects the word's GIN entries with the
-		// window (a rarer one), never a million rows. FTS5 walks its
-		// doclists newest first and stops at the limit by itself.
-		window := int64(0)
-		if s.d.name == "postgres" {
-			window = 20000
-		}
-		scanned, exhausted, rounds := 0, false, 0
+		scanned, exhausted := 0, false
 	scan:
-		for scanned < searchScanMax && rounds < 16 {
-			rounds++
+		for scanned < searchScanMax {
 			n := min(searchChunk, searchScanMax-scanned)
-			lo := int64(0)
-			if window > 0 && hi != math.MaxInt64 && hi > window {
-				lo = hi - window
-			} else if window > 0 && hi == math.MaxInt64 {
-				var top int64
-				if err := t.queryRow("SELECT COALESCE(MAX(id), 0) FROM search_fts").Scan(&top); err != nil {
-					return err
-				}
-				hi = top
-				if hi > window {
-					lo = hi - window
-				}
-			}
-			cs, err := t.searchCandidates(candSQL, fts, hi, lo, n, spacesArg)
+			cs, err := t.searchCandidates(candSQL, fts, hi, n, spacesArg)
 			if err != nil {
 				return err
 			}
-			scanned += len(cs)
+			scanned += n
 			for i := range cs {
 				c := &cs[i]
 				hi, low = c.rid-1, c.rid
@@ -377,12 +354,8 @@ func (s *Store) SearchPosts(ctx context.Context, q SearchQuery) (*SearchPage, er
 				}
 			}
 			if len(cs) < n {
-				if lo <= 0 {
-					exhausted = true
-					break
-				}
-				hi, low = lo, lo+1 // the window is read: the next one below
-				window *= 4
+				exhausted = true
+				break
 			}
 		}
 		more = !exhausted && low > 1
