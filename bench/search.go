@@ -83,7 +83,7 @@ func SearchQueries() map[string][]string {
 		q["rare"] = append(q["rare"], word(25000+i*577))
 		q["medium"] = append(q["medium"], word(300+i*37))
 		q["two-word"] = append(q["two-word"], word(300+i*41)+" "+word(2+i%10))
-		q["prefix"] = append(q["prefix"], word(400+i*31)[:4]+"*")
+		q["prefix"] = append(q["prefix"], word(400 + i*31)[:4]+"*")
 	}
 	q["common"] = []string{}
 	for i := range 15 {
