@@ -78,7 +78,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/posts/{id}", Auth: true, Summary: "A thread with its replies and reactions", Response: "Thread", Status: 200, handle: s.thread},
 		{Method: "POST", Path: "/api/v1/posts/{id}/replies", Auth: true, Summary: "Reply to a thread", Request: "NewReply", Response: "Reply", Status: 201, handle: s.reply},
 		{Method: "POST", Path: "/api/v1/posts/{id}/reactions", Auth: true, Summary: "Toggle a reaction on a thread or one of its replies", Request: "NewReaction", Response: "ReactionResult", Status: 200, handle: s.react},
-		{Method: "GET", Path: "/api/v1/search", Query: []string{"q", "limit"}, Auth: true, Summary: "Search the threads the caller may read", Response: "SearchResults", Status: 200, handle: s.search},
+		{Method: "GET", Path: "/api/v1/search", Query: []string{"q", "space_id", "kind", "author", "solved", "after", "before", "cursor", "limit"}, Auth: true, Summary: "Search the threads the caller may read", Response: "SearchResults", Status: 200, handle: s.search},
 		{Method: "GET", Path: "/api/v1/spaces/{id}/join-requests", Auth: true, Summary: "The pending requests to join a community (its stewards, the community manager)", Response: "MembershipRequestList", Status: 200, handle: s.joinRequests},
 		{Method: "GET", Path: "/api/v1/me/join-requests", Auth: true, Summary: "The caller's own requests to join, with decision and reason", Response: "MembershipRequestList", Status: 200, handle: s.myJoinRequests},
 		{Method: "POST", Path: "/api/v1/join-requests/{id}/approve", Auth: true, Summary: "Approve a request to join (a steward in co-pilot: waits for the mentor)", Response: "MembershipDecision", Status: 200, handle: s.approveJoin},

@@ -308,11 +308,14 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, u *relais.User) 
 	if err != nil {
 		return err
 	}
-	rs, err := s.App.Search(r.Context(), u, q, int(limit))
+	v := r.URL.Query()
+	res, err := s.App.SearchPosts(r.Context(), u, app.SearchInput{Q: q, SpaceID: v.Get("space_id"), Kind: v.Get("kind"),
+		Author: v.Get("author"), Solved: v.Get("solved"), After: v.Get("after"), Before: v.Get("before"),
+		Cursor: v.Get("cursor"), Limit: int(limit)})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"query": q, "results": rs})
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 

@@ -248,8 +248,10 @@ var schemas = map[string]any{
 	"NewReaction":    obj([]string{"kind"}, map[string]any{"kind": reactionKinds, "reply_id": integer}),
 	"ReactionResult": obj([]string{"post_id", "kind", "on"}, map[string]any{"post_id": integer, "reply_id": integer, "kind": reactionKinds, "on": boolean}),
 	"SearchResult": obj([]string{"post_id", "space_id", "title"}, map[string]any{
-		"post_id": integer, "reply_id": integer, "space_id": integer, "kind": postKinds, "title": str, "excerpt": str, "created_at": instant}),
-	"SearchResults": obj([]string{"results"}, map[string]any{"query": str, "results": array(ref("SearchResult"))}),
+		"post_id": integer, "reply_id": integer, "space_id": integer, "space_name": str, "kind": postKinds, "title": str, "excerpt": str,
+		"snippet": str, "author_id": integer, "author_name": str, "solved": boolean, "created_at": instant}),
+	"SearchResults": obj([]string{"results", "count", "count_capped"}, map[string]any{"query": str, "results": array(ref("SearchResult")),
+		"count": integer, "count_capped": boolean, "next_cursor": str}),
 	"Approval": obj([]string{"id", "kind", "space_id", "status", "requester_id"}, map[string]any{
 		"id": integer, "kind": enum("post", "reply", "join", "post.moderate", "post.pin", "post.schedule", "space.welcome", "member.invite", "member.remove",
 			"signal.raise", "escalation.raise", "signal.dismiss"),

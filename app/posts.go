@@ -6,7 +6,6 @@ import (
 
 	"relais"
 	"relais/policy"
-	"relais/search"
 	"relais/store"
 )
 
@@ -179,23 +178,16 @@ func (s *Service) React(ctx context.Context, u *relais.User, postID, replyID int
 // MaxQuery is the longest search query accepted, in bytes.
 const MaxQuery = 500
 
-// Search finds published threads and replies in the spaces the actor may
-// read; the restriction is applied inside the query.
+// Search finds threads and replies the actor may read (see SearchPosts),
+// best first, without filters: the first page.
 func (s *Service) Search(ctx context.Context, u *relais.User, q string, limit int) ([]store.SearchResult, error) {
-	if len(q) > MaxQuery {
-		return nil, &relais.Error{Code: relais.EINVALID, Field: "q", Message: "The query is longer than 500 characters.", MessageFR: "La recherche dépasse 500 caractères."}
-	}
-	groups := search.Query(q)
-	if len(groups) == 0 {
-		return []store.SearchResult{}, nil
-	}
-	ids, err := s.readableSpaceIDs(ctx, u)
+	res, err := s.SearchPosts(ctx, u, SearchInput{Q: q, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
-	rs, err := s.Store.Search(ctx, groups, ids, limit)
-	if rs == nil && err == nil {
-		rs = []store.SearchResult{}
+	rs := make([]store.SearchResult, len(res.Hits))
+	for i, h := range res.Hits {
+		rs[i] = h.SearchResult
 	}
-	return rs, err
+	return rs, nil
 }

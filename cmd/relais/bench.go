@@ -31,6 +31,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quick := fs.Bool("quick", false, "a small data set: under a minute")
 	asJSON := fs.Bool("json", false, "print one JSON object per workload")
 	db := fs.String("db", "", "an EMPTY database to measure (default: a new SQLite file in a temporary directory)")
+	searchMode := fs.Bool("search", false, "the search workloads: threads loaded in bulk with their index, searched from another process")
+	posts := fs.Int("posts", 1_000_000, "with --search: the threads to load (100,000 with --quick)")
+	client := fs.String("client", "", "with --search: measure a Relais already serving the search data set at this URL, from this process")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -40,6 +43,13 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "relais bench: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
+	}
+	if *searchMode && *client != "" {
+		ops := 4000
+		if *quick {
+			ops = 800
+		}
+		return searchClient(ctx, *client, ops, stdout)
 	}
 	if *db == "" {
 		dir, err := os.MkdirTemp("", "relais-bench-")
@@ -73,6 +83,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 
+	if *searchMode {
+		if *quick && *posts == 1_000_000 {
+			*posts = 100_000
+		}
+		return searchBench(ctx, st, base, *posts, *quick, *asJSON, stdout, stderr)
+	}
 	c := bench.Client(64)
 	token, err := bench.Token(ctx, c, base, "paul", "demo")
 	if err != nil {
