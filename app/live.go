@@ -107,7 +107,10 @@ type hub struct {
 	mu      sync.Mutex
 	streams map[*Stream]struct{}
 	started bool
-	ready   bool          // last is set
+	ready   bool  // last is set
+	fanned  int64 // the id of the last delivery fanned out (under mu)
+	// epoch counts the events that changed who may read what (under mu).
+	epoch   atomic.Uint64
 	stopped chan struct{} // closed by StopLive
 	stop    sync.Once
 
@@ -239,17 +242,72 @@ func (h *hub) fanOut(d *delivery) {
 		}
 		h.posts[d.post.ID] = d.post
 	}
+	if relationKinds[d.Kind] || accessKinds[d.Kind] {
+		// Who may read what may have changed: no stream skips anything
+		// until its person's views are asked again.
+		h.epoch.Add(1)
+		for st := range h.streams {
+			st.skip.Store(nil)
+		}
+	}
+	space := int64(0)
+	if a := audiences[d.Kind]; d.UserID == 0 && (a == toReaders || a == toModerators) {
+		space = d.SpaceID
+		if d.post != nil {
+			space = d.post.SpaceID
+		}
+	}
 	dropped := 0
 	for st := range h.streams {
+		if space != 0 {
+			if m := st.skip.Load(); m != nil {
+				if _, no := (*m)[space]; no {
+					st.skipped.Store(d.ID)
+					continue
+				}
+			}
+		}
 		select {
 		case st.inbox <- d:
 		default:
+			st.lost.Store(true)
 			dropped++
 		}
 	}
+	h.fanned = d.ID
 	if dropped > 0 {
 		metrics.EventsDropped(dropped)
 	}
+}
+
+// accessKinds may change what a person may see anywhere (see
+// Stream.concernsAccess).
+var accessKinds = map[string]bool{
+	events.TokenRevoked: true, events.SessionEnded: true, events.RolesChanged: true, events.TeamChanged: true,
+	events.UserCreated: true, events.CoPilotStarted: true, events.CoPilotEnded: true,
+}
+
+// skipSpace tells the hub that the stream's person may not read space, if
+// nothing changed who may read what since the policy answered (at epoch).
+func (st *Stream) skipSpace(space int64, epoch uint64) {
+	if m := st.skip.Load(); m != nil {
+		if _, ok := (*m)[space]; ok {
+			return
+		}
+	}
+	h := st.s.hub()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.epoch.Load() != epoch {
+		return
+	}
+	next := map[int64]struct{}{space: {}}
+	if m := st.skip.Load(); m != nil {
+		for k := range *m {
+			next[k] = struct{}{}
+		}
+	}
+	st.skip.Store(&next)
 }
 
 // recent returns the deliveries that follow after, as far as the ring
@@ -317,9 +375,18 @@ type Stream struct {
 	inbox chan *delivery
 	// last is the id of the last event this stream went past (delivered
 	// or not); the next one it takes is last+1.
-	last    int64
-	replay  bool // read the log before the inbox
-	views   map[int64]*SpaceView
+	last   int64
+	replay bool // read the log before the inbox
+	views  map[int64]*cachedView
+	// lost is set by the hub when this stream's inbox was full: the stream
+	// reads what it missed from the ring or the log.
+	lost atomic.Bool
+	// skipped is the id of the last event the hub skipped for this stream.
+	skipped atomic.Int64
+	// skip holds the spaces this stream's person may not read, as the
+	// policy answered since the last change of who may read what: the hub
+	// hands the stream no event of theirs (copy on write; nil: none).
+	skip    atomic.Pointer[map[int64]struct{}]
 	checked time.Time
 	// Reset is true when the stream started from an id older than what the
 	// log keeps: what happened in between can no longer be told, and the
@@ -336,7 +403,7 @@ func (s *Service) Subscribe(ctx context.Context, u *relais.User, cred Credential
 		return nil, err
 	}
 	h.start()
-	st := &Stream{s: s, cred: cred, user: u, inbox: make(chan *delivery, 64), views: map[int64]*SpaceView{}, checked: time.Now()}
+	st := &Stream{s: s, cred: cred, user: u, inbox: make(chan *delivery, 64), views: map[int64]*cachedView{}, checked: time.Now()}
 	newest, err := s.Store.LastEventID(ctx)
 	if err != nil {
 		return nil, err
@@ -356,6 +423,11 @@ func (s *Service) Subscribe(ctx context.Context, u *relais.User, cred Credential
 		st.last, st.replay = after, after < newest
 	}
 	h.mu.Lock()
+	if h.fanned > st.last {
+		// The hub went past this stream's start before it could hand it
+		// anything: read those from the ring.
+		st.replay = true
+	}
 	h.streams[st] = struct{}{}
 	h.mu.Unlock()
 	metrics.StreamOpened()
@@ -407,11 +479,16 @@ func (st *Stream) Next(ctx context.Context) ([]events.Event, error) {
 		case <-st.s.Store.Closed():
 			return nil, ErrLiveStopped
 		case <-keep.C:
-			if len(st.inbox) == 0 && st.s.hub().last.Load() > st.last {
-				// The hub went past events this stream never got.
+			if st.lost.Swap(false) {
+				// The hub dropped events this stream never got.
 				st.replay = true
 				keep.Reset(st.s.Live.keepAlive())
 				continue
+			}
+			// What the hub skipped for this stream is behind it, once
+			// everything handed before is taken.
+			if k := st.skipped.Load(); k > st.last && len(st.inbox) == 0 && !st.replay {
+				st.last = k
 			}
 			return out, nil
 		case d := <-st.inbox:
@@ -436,15 +513,19 @@ func (st *Stream) Next(ctx context.Context) ([]events.Event, error) {
 	}
 }
 
-// take goes past d: delivered if the person may see it; a gap before it
-// sends the stream to the log.
+// take goes past d: delivered if the person may see it. The events
+// between the last one and d were the ones the hub knew this stream's
+// person may not see; if the hub dropped some, the stream reads them from
+// the ring or the log first.
 func (st *Stream) take(ctx context.Context, d *delivery, out *[]events.Event) error {
+	if st.lost.Swap(false) {
+		st.replay = true
+	}
 	switch {
 	case d.ID <= st.last:
 		return nil // already read from the log
-	case d.ID > st.last+1 || st.replay:
-		st.replay = true
-		return nil
+	case st.replay:
+		return nil // the replay reads it
 	}
 	return st.pass(ctx, d, out)
 }
@@ -635,20 +716,30 @@ func (st *Stream) sees(ctx context.Context, d *delivery) (bool, error) {
 // view is the policy's answer for the person on a space, kept until an
 // event changes who may read that space.
 func (st *Stream) view(ctx context.Context, spaceID int64) (*SpaceView, error) {
-	if v, ok := st.views[spaceID]; ok {
-		return v, nil
+	cv, ok := st.views[spaceID]
+	if !ok {
+		cv = &cachedView{epoch: st.s.hub().epoch.Load()}
+		var err error
+		st.s.hub().onWorker(func() { cv.v, err = st.s.loadSpaceView(ctx, st.user, spaceID) })
+		if relais.ErrorCode(err) == relais.ENOTFOUND {
+			cv.v, err = nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		st.views[spaceID] = cv
 	}
-	var v *SpaceView
-	var err error
-	st.s.hub().onWorker(func() { v, err = st.s.loadSpaceView(ctx, st.user, spaceID) })
-	if relais.ErrorCode(err) == relais.ENOTFOUND {
-		v, err = nil, nil
+	if cv.v == nil || cv.v.Can.Read.Effect != policy.Allow {
+		st.skipSpace(spaceID, cv.epoch)
 	}
-	if err != nil {
-		return nil, err
-	}
-	st.views[spaceID] = v
-	return v, nil
+	return cv.v, nil
+}
+
+// cachedView is a policy's answer on a space with the hub's epoch when it
+// was asked.
+type cachedView struct {
+	v     *SpaceView
+	epoch uint64
 }
 
 // IsStreamEnded reports whether err ends a stream for its credential.

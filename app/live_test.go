@@ -240,6 +240,25 @@ func TestLiveDeliversWhatThePagesShow(t *testing.T) {
 				return err
 			})
 
+			// lea, who may not read Innovation Produits (the hub skips its
+			// events for her), joins it: its next thread reaches her.
+			var joined *relais.Post
+			step("lea joins Innovation Produits", func() error {
+				v, err := f.svc.Space(ctx, u["lea"], innovation)
+				if err != nil {
+					return err
+				}
+				_, err = f.svc.Join(ctx, u["lea"], innovation, v.Charter.Version)
+				return err
+			})
+			step("victor posts again", func() (err error) {
+				joined, err = f.svc.CreatePost(ctx, u["victor"], innovation, relais.NewPost{Kind: relais.KindDiscussion, Title: "Bienvenue Léa", Body: "Ravi."})
+				return err
+			})
+			if !f.received("lea", events.PostCreated, joined.ID) {
+				t.Errorf("lea did not receive the thread of a space she joined")
+			}
+
 			// The cases the issue names, explicitly.
 			if !f.received("paul", events.PostCreated, teamPost.ID) || !f.received("marc", events.ReplyCreated, teamPost.ID) {
 				t.Errorf("the team's members did not receive their team's thread and reply")
