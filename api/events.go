@@ -95,8 +95,14 @@ func ServeEvents(w http.ResponseWriter, r *http.Request, svc *app.Service, u *re
 			h.Set("Connection", "close")
 			h.Write(out)
 			out.WriteString("\r\n")
+			var deadline time.Time
 			flush = func() error {
-				conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+				// A client that stops reading for 30 seconds is let go; the
+				// deadline moves every 10 seconds, not at each write.
+				if now := time.Now(); deadline.Sub(now) < 20*time.Second {
+					deadline = now.Add(30 * time.Second)
+					conn.SetWriteDeadline(deadline)
+				}
 				return out.Flush()
 			}
 		}

@@ -38,6 +38,7 @@ func benchLiveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	rate := fs.Int("rate", 50, "posts a second into the space every stream reads")
 	seconds := fs.Int("seconds", 10, "how long to post, for each number of streams")
 	asJSON := fs.Bool("json", false, "print one JSON object per run")
+	cpuProfile := fs.String("cpuprofile", "", "write the serving process's CPU profile of the runs to this file (go tool pprof)")
 	client := fs.String("client", "", "(internal) be the load process against this URL")
 	space := fs.Int64("space", 0, "(internal) with --client: the space's id")
 	streamToken := fs.String("stream-token", "", "(internal) with --client: the streams' token")
@@ -132,10 +133,16 @@ func benchLiveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		in, _ := cmd.StdinPipe()
 		out, _ := cmd.StdoutPipe()
 		before := rss()
-		if f := os.Getenv("RELAIS_BENCH_CPUPROFILE"); f != "" {
-			pf, _ := os.Create(f)
-			pprof.StartCPUProfile(pf)
+		if *cpuProfile != "" {
+			pf, err := os.Create(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(pf); err != nil {
+				return err
+			}
 			defer pprof.StopCPUProfile()
+			*cpuProfile = "" // one profile for all the runs
 		}
 		if err := cmd.Start(); err != nil {
 			return err
@@ -149,7 +156,7 @@ func benchLiveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				perStream = float64(rss()-before) / float64(n)
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
-				fmt.Fprintf(stderr, "stack %d KB heap %d KB goroutines %d\n", ms.StackInuse>>10, ms.HeapInuse>>10, runtime.NumGoroutine())
+				fmt.Fprintf(stderr, "  server with %d streams open: stacks %d KB, heap %d KB, %d goroutines\n", n, ms.StackInuse>>10, ms.HeapInuse>>10, runtime.NumGoroutine())
 				fmt.Fprintln(in, "go")
 				continue
 			}
