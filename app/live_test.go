@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -341,6 +342,33 @@ func TestLiveStreamEnds(t *testing.T) {
 				}
 				if time.Now().After(deadline) {
 					t.Fatal("the stream of a revoked token goes on")
+				}
+			}
+
+			// Deactivating the account (here through SCIM) ends its streams.
+			tok, _, lea, err := f.svc.CreateToken(ctx, app.Credentials{Login: "lea", Password: "pw", From: "127.0.0.1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls, err := f.svc.Subscribe(ctx, lea, app.Credential{Token: tok}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ls.Close()
+			if err := f.svc.SCIMDeleteUser(ctx, f.users["admin"], strconv.FormatInt(lea.ID, 10)); err != nil {
+				t.Fatal(err)
+			}
+			deadline = time.Now().Add(20 * time.Second)
+			for {
+				_, err := ls.Next(ctx)
+				if app.IsStreamEnded(err) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the stream of a deactivated account goes on")
 				}
 			}
 		})
