@@ -87,3 +87,54 @@ func marked(t *testing.T, ctx context.Context) string {
 	must(t, "read the mark", err)
 	return v
 }
+
+// TestBrowserLiveApprovals: samir's approvals page offers olivia's new
+// request in a bar and the header's count follows, without a reload.
+func TestBrowserLiveApprovals(t *testing.T) {
+	ctx := chrome(t)
+	e := newEnv(t, "sqlite", server.Options{})
+	bg := context.Background()
+	olivia, err := e.st.UserByLogin(bg, "olivia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signInWithBrowser(t, ctx, e.srv.URL, "samir")
+	must(t, "open the approvals", chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/approvals"),
+		chromedp.WaitVisible(chromedp.ID("approvals-live")),
+	))
+	mark(t, ctx)
+	before := count(t, ctx, "#approvals-live li.approval")
+	countText := func() string {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('.approvals-link') || {textContent: ''}).textContent`))
+		must(t, "read the header", err)
+		return v
+	}
+	was := countText()
+	title := "Astuce : exporter par site"
+	p, err := e.svc.CreatePost(bg, olivia, e.spaces[clientsPro], relais.NewPost{Kind: relais.KindDiscussion, Title: title, Body: "Menu Export."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != relais.StatusPendingApproval {
+		t.Fatalf("olivia's post is %s; want pending approval", p.Status)
+	}
+	must(t, "the bar offers it", chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS("#approvals-live .live-bar")),
+		chromedp.Poll[chromedp.Void](`(document.querySelector('.approvals-link') || {textContent: ''}).textContent !== `+strconv.Quote(was), chromedp.WithPollingTimeout(15*time.Second)),
+	))
+	if n := count(t, ctx, "#approvals-live li.approval"); n != before {
+		t.Fatalf("the list moved from %d to %d items before samir asked", before, n)
+	}
+	must(t, "show it", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#approvals-live .live-bar")),
+		chromedp.Poll[chromedp.Void](`document.getElementById('approvals-live').textContent.includes(`+strconv.Quote(title)+`)`, chromedp.WithPollingTimeout(15*time.Second)),
+	))
+	if got := marked(t, ctx); got != "same page" {
+		t.Fatalf("the approvals page was %s", got)
+	}
+	if n := count(t, ctx, "#approvals-live li.approval"); n != before+1 {
+		t.Errorf("%d requests listed; want %d", n, before+1)
+	}
+	t.Logf("header: %q → %q", was, countText())
+}
