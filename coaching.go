@@ -108,6 +108,9 @@ const (
 	NotifyCoachingClosed    = "coaching.closed"
 	// NotifyMention tells a person that a post or reply names them.
 	NotifyMention = "mention"
+	// NotifyReply tells a thread's author that someone answered it (unless
+	// the reply names them: the mention tells it already).
+	NotifyReply = "reply"
 )
 
 // Audit actions of coaching.

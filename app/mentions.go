@@ -32,17 +32,22 @@ func (s *Service) mayRead(ctx context.Context, u *relais.User, spaceID int64) (b
 // notifyMentions tells the readers of a space that a published post
 // (replyID 0) or reply names them. The content is already published:
 // a failure here is logged, not returned.
-func (s *Service) notifyMentions(ctx context.Context, spaceID, postID, replyID, authorID int64, title, text string) {
+//
+// threadAuthor, for a reply, is the thread's author: told of the reply
+// (relais.NotifyReply) unless they wrote it or it names them, if they may
+// still read the space.
+func (s *Service) notifyMentions(ctx context.Context, spaceID, postID, replyID, authorID int64, title, text string, threadAuthor int64) {
 	logins := relais.Mentions(text)
-	if len(logins) == 0 {
-		return
-	}
-	users, err := s.Store.UsersByLogins(ctx, logins)
-	if err != nil {
-		s.Log.Error("mentions", "post", postID, "err", err)
-		return
+	users := map[string]*relais.User{}
+	if len(logins) > 0 {
+		var err error
+		if users, err = s.Store.UsersByLogins(ctx, logins); err != nil {
+			s.Log.Error("mentions", "post", postID, "err", err)
+			return
+		}
 	}
 	var ms []store.Mention
+	named := map[int64]bool{}
 	for _, login := range logins {
 		m := users[login]
 		if m == nil || m.ID == authorID {
@@ -55,6 +60,20 @@ func (s *Service) notifyMentions(ctx context.Context, spaceID, postID, replyID, 
 		}
 		if ok {
 			ms = append(ms, store.Mention{UserID: m.ID, SpaceID: spaceID, PostID: postID, ReplyID: replyID, ActorID: authorID, Detail: title})
+			named[m.ID] = true
+		}
+	}
+	if threadAuthor != 0 && threadAuthor != authorID && !named[threadAuthor] {
+		a, err := s.Store.UserByID(ctx, threadAuthor)
+		if err == nil && a.Active {
+			ok, err := s.mayRead(ctx, a, spaceID)
+			if err != nil {
+				s.Log.Error("replies", "post", postID, "err", err)
+				return
+			}
+			if ok {
+				ms = append(ms, store.Mention{UserID: a.ID, SpaceID: spaceID, PostID: postID, ReplyID: replyID, ActorID: authorID, Detail: title, Kind: relais.NotifyReply})
+			}
 		}
 	}
 	if err := s.Store.NotifyMentions(ctx, ms); err != nil {
@@ -65,14 +84,14 @@ func (s *Service) notifyMentions(ctx context.Context, spaceID, postID, replyID, 
 // mentionsInPost tells the people a post names, once it is published.
 func (s *Service) mentionsInPost(ctx context.Context, p *relais.Post) {
 	if p.Status == relais.StatusPublished {
-		s.notifyMentions(ctx, p.SpaceID, p.ID, 0, p.AuthorID, p.Title, p.Title+"\n"+p.Body)
+		s.notifyMentions(ctx, p.SpaceID, p.ID, 0, p.AuthorID, p.Title, p.Title+"\n"+p.Body, 0)
 	}
 }
 
 // mentionsInReply tells the people a reply names, once it is published.
 func (s *Service) mentionsInReply(ctx context.Context, r *relais.Reply, p *relais.Post) {
 	if r.Status == relais.StatusPublished {
-		s.notifyMentions(ctx, p.SpaceID, p.ID, r.ID, r.AuthorID, p.Title, r.Body)
+		s.notifyMentions(ctx, p.SpaceID, p.ID, r.ID, r.AuthorID, p.Title, r.Body, p.AuthorID)
 	}
 }
 

@@ -75,6 +75,8 @@ type Mention struct {
 	ActorID int64
 	// Detail is the title of the thread.
 	Detail string
+	// Kind is relais.NotifyMention ("" too) or relais.NotifyReply.
+	Kind string
 }
 
 // NotifyMentions tells the people mentioned, in one transaction.
@@ -89,8 +91,12 @@ func (s *Store) NotifyMentions(ctx context.Context, ms []Mention) error {
 			if m.ReplyID != 0 {
 				subject = m.ReplyID
 			}
+			kind := m.Kind
+			if kind == "" {
+				kind = relais.NotifyMention
+			}
 			if err := insertNotifications(t, `INSERT INTO notifications (user_id, kind, space_id, post_id, actor_id, subject_id, detail, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.UserID, relais.NotifyMention, m.SpaceID, m.PostID, m.ActorID, subject,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.UserID, kind, m.SpaceID, m.PostID, m.ActorID, subject,
 				m.Detail, now); err != nil {
 				return err
 			}
