@@ -111,6 +111,10 @@ const (
 	// NotifyReply tells a thread's author that someone answered it (unless
 	// the reply names them: the mention tells it already).
 	NotifyReply = "reply"
+	// NotifyFollowedReply tells who follows a thread of a new reply, and
+	// NotifyFollowedThread who follows a space of a new thread.
+	NotifyFollowedReply  = "followed.reply"
+	NotifyFollowedThread = "followed.thread"
 )
 
 // Audit actions of coaching.

@@ -93,7 +93,7 @@ func (s *Server) Routes() []Route {
 	}
 	// Each capability brings its group of routes.
 	return slices.Concat(core, s.animationRoutes(), s.signalRoutes(), s.webhookRoutes(), s.reportRoutes(), s.planRoutes(), s.offeringRoutes(), s.cockpitRoutes(), s.directoryRoutes(), s.analyticsRoutes(),
-		s.routineRoutes(), s.itemRoutes(), s.coachingRoutes(), s.eventRoutes())
+		s.routineRoutes(), s.itemRoutes(), s.coachingRoutes(), s.eventRoutes(), s.followRoutes())
 }
 
 // Register adds the API and its OpenAPI document to mux.

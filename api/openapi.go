@@ -333,6 +333,7 @@ var schemas = map[string]any{
 	"NotificationList": obj([]string{"notifications", "unread"}, map[string]any{"notifications": array(ref("Notification")), "unread": integer}),
 	"ReadRequest":      obj(nil, map[string]any{"up_to": map[string]any{"type": "integer", "minimum": 0, "description": "mark up to this id (0 or absent: all)"}}),
 	"ReadResult":       obj([]string{"marked"}, map[string]any{"marked": integer}),
+	"Following":        obj([]string{"following"}, map[string]any{"following": boolean}),
 
 	"NewSignal": obj([]string{"post_id", "summary"}, map[string]any{"post_id": integer,
 		"owner_login":   map[string]any{"type": "string", "description": "the person who decides (or unit_id)"},

@@ -63,17 +63,48 @@ func (s *Service) notifyMentions(ctx context.Context, spaceID, postID, replyID, 
 			named[m.ID] = true
 		}
 	}
-	if threadAuthor != 0 && threadAuthor != authorID && !named[threadAuthor] {
-		a, err := s.Store.UserByID(ctx, threadAuthor)
-		if err == nil && a.Active {
-			ok, err := s.mayRead(ctx, a, spaceID)
-			if err != nil {
-				s.Log.Error("replies", "post", postID, "err", err)
-				return
-			}
-			if ok {
-				ms = append(ms, store.Mention{UserID: a.ID, SpaceID: spaceID, PostID: postID, ReplyID: replyID, ActorID: authorID, Detail: title, Kind: relais.NotifyReply})
-			}
+	// Then the thread's author, and who follows the thread (a reply) or the
+	// space (a new thread): each once, if they may read the space now.
+	tell := func(userID int64, kind string) bool {
+		if userID == 0 || userID == authorID || named[userID] {
+			return true
+		}
+		a, err := s.Store.UserByID(ctx, userID)
+		if err != nil || !a.Active {
+			return true
+		}
+		ok, err := s.mayRead(ctx, a, spaceID)
+		if err != nil {
+			s.Log.Error("followers", "post", postID, "err", err)
+			return false
+		}
+		if ok {
+			ms = append(ms, store.Mention{UserID: a.ID, SpaceID: spaceID, PostID: postID, ReplyID: replyID, ActorID: authorID, Detail: title, Kind: kind})
+			named[a.ID] = true
+		}
+		return true
+	}
+	if !tell(threadAuthor, relais.NotifyReply) {
+		return
+	}
+	var followers []int64
+	var err error
+	if replyID != 0 {
+		followers, err = s.Store.ThreadFollowers(ctx, postID)
+	} else {
+		followers, err = s.Store.SpaceFollowers(ctx, spaceID)
+	}
+	if err != nil {
+		s.Log.Error("followers", "post", postID, "err", err)
+		return
+	}
+	kind := relais.NotifyFollowedThread
+	if replyID != 0 {
+		kind = relais.NotifyFollowedReply
+	}
+	for _, f := range followers {
+		if !tell(f, kind) {
+			return
 		}
 	}
 	if err := s.Store.NotifyMentions(ctx, ms); err != nil {

@@ -425,6 +425,12 @@ func coachingNotice(p *Page, n *relais.Notification) (txt, href, link string, ok
 	case relais.NotifyReply:
 		href = "/posts/" + strconv.FormatInt(n.PostID, 10) + "#reply-" + id
 		return p.Tf("coaching.notify.reply", who, n.Detail, n.SpaceName), href, p.T("coaching.notify.see_reply"), true
+	case relais.NotifyFollowedReply:
+		href = "/posts/" + strconv.FormatInt(n.PostID, 10) + "#reply-" + id
+		return p.Tf("coaching.notify.followed_reply", who, n.Detail, n.SpaceName), href, p.T("coaching.notify.see_reply"), true
+	case relais.NotifyFollowedThread:
+		href = "/posts/" + strconv.FormatInt(n.PostID, 10)
+		return p.Tf("coaching.notify.followed_thread", who, n.Detail, n.SpaceName), href, p.T("coaching.notify.see_post"), true
 	case relais.NotifyCoachingRequested:
 		return p.Tf("coaching.notify.requested", who), "/coaching/" + id, p.T("coaching.notify.see_thread"), true
 	case relais.NotifyCoachingMessage:

@@ -92,4 +92,3 @@ func TestLivePages(t *testing.T) {
 		wait(`"kind":"stream.ended"`)
 	})
 }
-

@@ -7,6 +7,10 @@ package web
 // and error messages from the services, never from here.
 var messages = map[string]map[string]string{
 	"fr": {
+		"follow.thread":      "Suivre ce fil",
+		"follow.thread_stop": "Ne plus suivre ce fil",
+		"follow.space":       "Suivre cet espace",
+		"follow.space_stop":  "Ne plus suivre cet espace",
 		"live.new_posts":     "Nouveaux fils dans cet espace — afficher",
 		"live.new_reply":     "Nouvelle réponse dans ce fil.",
 		"live.new_approvals": "Nouvelles demandes à approuver — afficher",
@@ -254,6 +258,10 @@ var messages = map[string]map[string]string{
 		"date.format": "%[1]d %[2]s %[3]d à %[4]s",
 	},
 	"en": {
+		"follow.thread":      "Follow this thread",
+		"follow.thread_stop": "Stop following this thread",
+		"follow.space":       "Follow this space",
+		"follow.space_stop":  "Stop following this space",
 		"live.new_posts":     "New threads in this space — show",
 		"live.new_reply":     "New reply in this thread.",
 		"live.new_approvals": "New requests to approve — show",

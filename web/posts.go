@@ -24,6 +24,8 @@ type threadPage struct {
 	Moderation  moderationForm
 	Notice      string
 	NoticeWaits bool // the action confirmed waits for a mentor
+	// Follow is the button to follow the thread.
+	Follow followForm
 	// Signals are the signals raised from the post, with their decisions,
 	// and the forms that route it (see signals.go).
 	Signals threadSignals
@@ -110,6 +112,7 @@ func (s *Server) thread(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	tp.Notice = moderationNotice(&tp.Page, r.URL.Query().Get("done"))
+	tp.Follow = s.threadFollow(r, tp)
 	tp.NoticeWaits = r.URL.Query().Get("done") == "pending"
 	s.render(w, r, http.StatusOK, "thread", tp)
 }

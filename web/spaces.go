@@ -59,6 +59,7 @@ const postsPerPage = 20
 type spacePage struct {
 	Page
 	Space   *app.SpaceView
+	Follow  followForm // the button to follow the space
 	Posts   []*relais.Post
 	Before  int64 // the ?before= of this page (0: the newest threads)
 	Older   int64 // the ?before= of the next page (0: none)
@@ -186,6 +187,7 @@ func (s *Server) space(w http.ResponseWriter, r *http.Request, v *visit) {
 	case "approved", "refused", "pending_approval":
 		sp.Notice = "joinreq.done." + r.URL.Query().Get("decided")
 	}
+	sp.Follow = s.spaceFollow(r, sp)
 	s.render(w, r, http.StatusOK, "space", sp)
 }
 

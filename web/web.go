@@ -78,6 +78,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerItems(mux, post)
 	s.registerCoaching(mux, post)
 	s.registerLive(mux)
+	s.registerFollows(mux, post)
 	mux.Handle("/", s.guard(http.HandlerFunc(s.notFound)))
 }
 
