@@ -35,9 +35,11 @@ type Store struct {
 	// (SQLite only).
 	cp   *checkpointer
 	cpdb *sql.DB
-	// wake are the subscribers to wake-ups after events (EventWake); lis
-	// LISTENs for the other nodes' events (PostgreSQL only).
+	// wake are the subscribers to wake-ups after events (EventWake); seq
+	// gives the events their positions and lis LISTENs to the nodes'
+	// notifications (PostgreSQL only, see sequencer.go).
 	wake wakers
+	seq  *sequencer
 	lis  *listener
 	// noEvents drops the events of every write instead of logging them;
 	// the benchmarks set it to measure what the log costs.
@@ -116,6 +118,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	s := &Store{w: db, r: db, d: postgresDialect}
+	s.startSequencer()
 	s.listen(dbURL)
 	return s, nil
 }
@@ -123,6 +126,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.lis.close()
+	s.seq.close()
 	if s.b != nil {
 		s.b.close()
 	}
