@@ -8,7 +8,7 @@ import (
 )
 
 // On PostgreSQL the events of a transaction are inserted without a
-// position (pos NULL) and the transaction sends NOTIFY relais_events. The
+// position (pos NULL), under no shared lock and with no NOTIFY. The
 // sequencer gives positions after the commits, one pass at a time across
 // all nodes: a pass is one short transaction that takes the advisory lock
 // sequencerLock, numbers the rows without a position that it sees from
@@ -23,11 +23,11 @@ import (
 // become visible pass after pass, each above the last; a rolled-back
 // transaction leaves no row, so no position is ever skipped.
 //
-// Every node runs a sequencer: after its own commits that wrote events, on
-// every NOTIFY relais_events from any node (so that the events of a node
-// that stopped right after its commit are not left waiting), and every
-// sequencerTick in case a notification was lost. A pass is cheap when
-// another one got there first: it sees nothing to number.
+// Every node runs a sequencer: after its own commits that wrote events, and
+// every sequencerTick, so that the events of a node that stopped (or lost
+// the database) between a commit and its pass wait at most that long. A
+// pass is cheap when another one got there first: it sees nothing to
+// number, and when no row waits it is not even started.
 
 // posChannel is the PostgreSQL channel on which a pass says that events
 // have their positions; readers wake on it.
@@ -165,9 +165,8 @@ func (s *Store) SyncEvents(ctx context.Context) error {
 	return s.d.translate(err)
 }
 
-// listener LISTENs on a connection of its own: to relais_events, to ask
-// the sequencer for a pass, and to relais_events_pos, to wake the store's
-// subscribers.
+// listener LISTENs to relais_events_pos on a connection of its own and
+// wakes the store's subscribers on each notification.
 type listener struct {
 	cancel context.CancelFunc
 	ended  chan struct{}
@@ -205,23 +204,16 @@ func (s *Store) listenOnce(ctx context.Context, dbURL string) bool {
 		return false
 	}
 	defer conn.Close(context.Background())
-	for _, ch := range []string{eventChannel, posChannel} {
-		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
-			return false
-		}
+	if _, err := conn.Exec(ctx, "LISTEN "+posChannel); err != nil {
+		return false
 	}
 	s.seq.kick()
 	s.wake.signal()
 	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return true
 		}
-		if n.Channel == eventChannel {
-			s.seq.kick()
-		} else {
-			s.wake.signal()
-		}
+		s.wake.signal()
 	}
 }
 
