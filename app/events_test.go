@@ -23,6 +23,10 @@ type eventLog struct {
 
 func followLog(t *testing.T, st *store.Store) *eventLog {
 	t.Helper()
+	// On PostgreSQL events get their ids shortly after their commits.
+	if err := st.SyncEvents(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	last, err := st.LastEventID(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +37,9 @@ func followLog(t *testing.T, st *store.Store) *eventLog {
 // read appends to pending what the log holds past what was read.
 func (l *eventLog) read() {
 	l.t.Helper()
+	if err := l.st.SyncEvents(l.t.Context()); err != nil {
+		l.t.Fatal(err)
+	}
 	evs, err := l.st.EventsAfter(l.t.Context(), l.after, 1000)
 	if err != nil {
 		l.t.Fatal(err)

@@ -14,9 +14,19 @@ import (
 	"relais/store"
 )
 
+// synced waits until what committed can be read from the log (on
+// PostgreSQL the sequencer gives the positions after the commits).
+func synced(t *testing.T, s *store.Store) {
+	t.Helper()
+	if err := s.SyncEvents(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // allEvents reads the whole event log.
 func allEvents(t *testing.T, s *store.Store) []events.Event {
 	t.Helper()
+	synced(t, s)
 	var out []events.Event
 	for after := int64(0); ; {
 		evs, err := s.EventsAfter(t.Context(), after, 500)
@@ -40,6 +50,7 @@ func TestEventsOfPostsAndReplies(t *testing.T) {
 			t.Fatal(err)
 		}
 		sp := newCommunity(t, s, "Forum", relais.JoinOpen)
+		synced(t, s)
 		before, err := s.LastEventID(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -47,6 +58,7 @@ func TestEventsOfPostsAndReplies(t *testing.T) {
 		p := newPost(t, s, sp.ID, alice.ID, relais.StatusPublished, "Hello", "World")
 		r := newReply(t, s, p, alice.ID, relais.StatusPublished, "Answer")
 		pending := newPost(t, s, sp.ID, pilot.ID, relais.StatusPendingApproval, "Wait", "For me")
+		synced(t, s)
 		evs, err := s.EventsAfter(ctx, before, 100)
 		if err != nil {
 			t.Fatal(err)
@@ -93,6 +105,7 @@ func TestEventIffCommit(t *testing.T) {
 	onEveryEngine(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
 		alice := newUser(t, s, "alice")
+		synced(t, s)
 		start, err := s.LastEventID(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -103,6 +116,7 @@ func TestEventIffCommit(t *testing.T) {
 			Status: relais.StatusPublished}); err == nil {
 			t.Fatal("a post in no space was created")
 		}
+		synced(t, s)
 		if evs, err := s.EventsAfter(ctx, start, 10); err != nil || len(evs) != 0 {
 			t.Fatalf("a failed write left events %+v, %v", evs, err)
 		}
@@ -123,6 +137,7 @@ func TestEventIffCommit(t *testing.T) {
 				wantSubjects = append(wantSubjects, int64(i+1))
 			}
 		}
+		synced(t, s)
 		got, err := s.EventsAfter(ctx, start, 100)
 		if err != nil {
 			t.Fatal(err)
@@ -146,6 +161,7 @@ func TestEventIdsInCommitOrder(t *testing.T) {
 		ctx := t.Context()
 		author := newUser(t, s, "alice")
 		sp := newCommunity(t, s, "Forum", relais.JoinOpen)
+		synced(t, s)
 		start, err := s.LastEventID(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -160,6 +176,13 @@ func TestEventIdsInCommitOrder(t *testing.T) {
 			after := start
 			for {
 				finished := done.Load()
+				if finished {
+					// The last read must see every commit.
+					if err := s.SyncEvents(ctx); err != nil {
+						readErr = err
+						return
+					}
+				}
 				evs, err := s.EventsAfter(ctx, after, 1000)
 				if err != nil {
 					readErr = err
@@ -310,6 +333,7 @@ func TestPruneEvents(t *testing.T) {
 		if errs := s.EmitBatchForTest(ctx, evs, make([]bool, n)); errs[0] != nil {
 			t.Fatal(errs[0])
 		}
+		synced(t, s)
 		// The newest five are kept although two of them are old.
 		gone, err := s.PruneEvents(ctx, time.Now().Add(-24*time.Hour), 5)
 		if err != nil || gone != 5 {
@@ -330,4 +354,138 @@ func TestPruneEvents(t *testing.T) {
 			t.Fatalf("LastEventID = %d, %v; want 10", last, err)
 		}
 	})
+}
+
+// TestSequencersOfTwoNodes opens two stores on one PostgreSQL database, as
+// two nodes whose sequencers both run, and also syncs from both all along
+// so that passes of the two nodes contend, while 8 writers (4 a node) post:
+// in the end the positions are 1…N, each given once, each to a row of its
+// own, and a reader of the other node never saw an id appear below one it
+// had seen.
+func TestSequencersOfTwoNodes(t *testing.T) {
+	t.Parallel()
+	if os.Getenv(testdb.EnvPostgres) == "" {
+		t.Skip("needs PostgreSQL (" + testdb.EnvPostgres + ")")
+	}
+	ctx := t.Context()
+	url := testdb.URL(t, "postgres")
+	open := func() *store.Store {
+		s, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a := open()
+	if _, err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := open()
+	alice := newUser(t, a, "alice")
+	sp := newCommunity(t, a, "Forum", relais.JoinOpen)
+	synced(t, a)
+	start, err := b.LastEventID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 100
+	var done atomic.Bool
+	var syncers sync.WaitGroup
+	for _, s := range []*store.Store{a, b} {
+		syncers.Go(func() {
+			for !done.Load() {
+				if err := s.SyncEvents(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	// The reader on b, as in TestEventIdsInCommitOrder.
+	var seen int
+	var readErr error
+	reader := make(chan struct{})
+	go func() {
+		defer close(reader)
+		after := start
+		for {
+			finished := done.Load()
+			if finished {
+				if err := a.SyncEvents(ctx); err != nil {
+					readErr = err
+					return
+				}
+			}
+			evs, err := b.EventsAfter(ctx, after, 1000)
+			if err != nil {
+				readErr = err
+				return
+			}
+			for _, e := range evs {
+				if e.ID != after+1 {
+					readErr = fmt.Errorf("read event %d after %d", e.ID, after)
+					return
+				}
+				after = e.ID
+				seen++
+			}
+			if finished && len(evs) == 0 {
+				return
+			}
+		}
+	}()
+	posts := make(chan int64, writers*each)
+	var wg sync.WaitGroup
+	for w := range writers {
+		s := []*store.Store{a, b}[w%2]
+		wg.Go(func() {
+			for range each {
+				p := &relais.Post{SpaceID: sp.ID, AuthorID: alice.ID, Kind: relais.KindDiscussion, Title: "t", Body: "b",
+					Status: relais.StatusPublished}
+				if err := s.CreatePost(ctx, p); err != nil {
+					t.Error(err)
+					return
+				}
+				posts <- p.ID
+			}
+		})
+	}
+	wg.Wait()
+	done.Store(true)
+	syncers.Wait()
+	<-reader
+	close(posts)
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
+	if seen != writers*each {
+		t.Fatalf("the reader of b saw %d events, want %d", seen, writers*each)
+	}
+	synced(t, b)
+	all := allEvents(t, b)
+	for i, e := range all {
+		if e.ID != int64(i)+1 {
+			t.Fatalf("event %d has id %d: ids must be 1…N", i, e.ID)
+		}
+	}
+	want := make(map[int64]bool)
+	for id := range posts {
+		want[id] = true
+	}
+	for _, e := range all[start:] {
+		if e.Kind != events.PostCreated || !want[e.PostID] {
+			t.Fatalf("event %+v: not one of the posts, or twice", e)
+		}
+		delete(want, e.PostID)
+	}
+	if len(want) != 0 {
+		t.Fatalf("%d posts have no event", len(want))
+	}
+	if last, err := a.LastEventID(ctx); err != nil || last != int64(len(all)) {
+		t.Fatalf("LastEventID = %d, %v; want %d", last, err, len(all))
+	}
+	if n, err := a.UnpositionedEventsForTest(ctx); err != nil || n != 0 {
+		t.Fatalf("%d rows without a position, %v", n, err)
+	}
 }

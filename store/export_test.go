@@ -46,3 +46,13 @@ func (s *Store) EmitBatchForTest(ctx context.Context, evs []events.Event, fail [
 // SetNoEventsForTest makes the store drop the events of its writes, for
 // benchmarks that measure the cost of the event log.
 func (s *Store) SetNoEventsForTest(off bool) { s.noEvents = off }
+
+// UnpositionedEventsForTest counts the rows of the log still waiting for
+// their position (PostgreSQL; 0 on SQLite).
+func (s *Store) UnpositionedEventsForTest(ctx context.Context) (n int64, err error) {
+	if !s.d.positional {
+		return 0, nil
+	}
+	err = s.w.QueryRowContext(ctx, "SELECT count(*) FROM event_log WHERE pos IS NULL").Scan(&n)
+	return n, err
+}

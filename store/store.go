@@ -36,9 +36,11 @@ type Store struct {
 	// (SQLite only).
 	cp   *checkpointer
 	cpdb *sql.DB
-	// wake are the subscribers to wake-ups after events (EventWake); lis
-	// LISTENs for the other nodes' events (PostgreSQL only).
+	// wake are the subscribers to wake-ups after events (EventWake); seq
+	// gives the events their positions and lis LISTENs to the nodes'
+	// notifications (PostgreSQL only, see sequencer.go).
 	wake wakers
+	seq  *sequencer
 	lis  *listener
 	// done is closed by Close (see Closed).
 	doneMu sync.Mutex
@@ -120,6 +122,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	s := &Store{w: db, r: db, d: postgresDialect}
+	s.startSequencer()
 	s.listen(dbURL)
 	return s, nil
 }
@@ -128,6 +131,7 @@ func openPostgres(ctx context.Context, dbURL string) (*Store, error) {
 func (s *Store) Close() error {
 	s.closing()
 	s.lis.close()
+	s.seq.close()
 	if s.b != nil {
 		s.b.close()
 	}
