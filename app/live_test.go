@@ -61,6 +61,10 @@ func newLiveFixture(t *testing.T, engine string) *liveFixture {
 // drain reads every stream up to the newest event of the log.
 func (f *liveFixture) drain(streams map[string]*app.Stream) {
 	f.t.Helper()
+	// On PostgreSQL an event is readable shortly after its commit.
+	if err := f.st.SyncEvents(f.ctx); err != nil {
+		f.t.Fatal(err)
+	}
 	target, err := f.svc.LastEventID(f.ctx)
 	if err != nil {
 		f.t.Fatal(err)
@@ -171,6 +175,7 @@ func TestLiveDeliversWhatThePagesShow(t *testing.T) {
 			total := 0
 			step := func(name string, act func() error) {
 				t.Helper()
+				f.st.SyncEvents(ctx)
 				from, _ := f.svc.LastEventID(ctx)
 				if err := act(); err != nil {
 					t.Fatalf("%s: %v", name, err)
