@@ -341,6 +341,7 @@ var apiSweep = map[string]route{
 	"/api/v1/spaces/{id}/report.csv":         inSpace(policy.ViewSpace, policy.ReadReport),
 	"/api/v1/spaces/{id}/signal-suggestions": inSpace(policy.ViewSpace, policy.RaiseSignal),
 	"/api/v1/spaces/{id}/signal-deadline":    inSpace(policy.ViewSpace),
+	"/api/v1/spaces/{id}/follow":             inSpace(policy.ViewSpace),
 	// The aggregate figures: ReadReport alone, so that a team's coach
 	// reads them without seeing the space.
 	"/api/v1/spaces/{id}/analytics":          inSpace(policy.ReadReport),
@@ -351,6 +352,7 @@ var apiSweep = map[string]route{
 	"/api/v1/posts/{id}":                     posts,
 	"/api/v1/posts/{id}/tasks":               posts,
 	"/api/v1/posts/{id}/answers":             answers,
+	"/api/v1/posts/{id}/follow":              posts,
 	"/api/v1/approvals/{id}":                 approvals,
 	"/api/v1/coaching/{id}":                  coachings,
 	"/api/v1/tasks/{id}":                     tasks,
