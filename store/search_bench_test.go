@@ -16,7 +16,7 @@ import (
 // BenchmarkSearchClasses measures one search at a time of each class of
 // the search workload, in the store, over the search data set
 // (RELAIS_BENCH_SEARCH_POSTS threads, 100,000 by default) spread over four
-// spaces of which two are searched, as in relais bench --search.
+// spaces of which three are searched, as in relais bench --search.
 func BenchmarkSearchClasses(b *testing.B) {
 	posts := 100_000
 	if n, err := strconv.Atoi(os.Getenv("RELAIS_BENCH_SEARCH_POSTS")); err == nil && n > 0 {
@@ -43,7 +43,7 @@ func BenchmarkSearchClasses(b *testing.B) {
 				b.Run(class, func(b *testing.B) {
 					qs := queries[class]
 					for i := 0; b.Loop(); i++ {
-						page, err := s.SearchPosts(ctx, store.SearchQuery{Query: search.Parse(qs[i%len(qs)]), SpaceIDs: ids[:2], Limit: 20})
+						page, err := s.SearchPosts(ctx, store.SearchQuery{Query: search.Parse(qs[i%len(qs)]), SpaceIDs: ids[:3], Limit: 20})
 						if err != nil {
 							b.Fatal(err)
 						}
