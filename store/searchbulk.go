@@ -87,6 +87,11 @@ func (s *Store) LoadSearchBulk(ctx context.Context, b BulkSearch) error {
 		if _, err := s.w.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT MAX(id) FROM posts))"); err != nil {
 			return err
 		}
+		// The entries still pending in the GIN index go to the index
+		// proper: a search would otherwise scan them all.
+		if _, err := s.w.ExecContext(ctx, "SELECT gin_clean_pending_list('search_fts_tsv'::regclass)"); err != nil {
+			return err
+		}
 	} else if _, err := s.w.ExecContext(ctx, "INSERT INTO search_fts (search_fts) VALUES ('optimize')"); err != nil {
 		// One b-tree per index instead of the segments of each transaction.
 		return err
