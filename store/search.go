@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/jackc/pgx/v5"
+
 	"relais"
 	"relais/search"
 )
@@ -236,7 +238,16 @@ func (d *dialect) spacesArg(ids []int64) any {
 
 // searchCandidates reads the matches at or below hi, at most limit.
 func (t *tx) searchCandidates(q string, fts string, hi int64, limit int, spaces any) ([]candidate, error) {
-	rows, err := t.query(q, fts, hi, limit, spaces)
+	args := []any{fts, hi, limit, spaces}
+	if t.d.name == "postgres" {
+		// Planned for the words of each search, never once for all: a
+		// generic plan reads every match of a common word through the GIN
+		// bitmap (106 ms at 100,000 posts) where walking the newest ids
+		// finds 150 of them at once; the planner tells them apart from the
+		// words' statistics only.
+		args = append([]any{pgx.QueryExecModeExec}, args...)
+	}
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
