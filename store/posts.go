@@ -20,7 +20,7 @@ func (s *Store) CreatePost(ctx context.Context, p *relais.Post) error {
 		if err != nil {
 			return err
 		}
-		if _, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)", terms, p.ID, p.SpaceID); err != nil {
+		if err = t.indexForSearch(terms, p.ID, 0, p.SpaceID); err != nil {
 			return err
 		}
 		if p.Status == relais.StatusPendingApproval {
@@ -132,7 +132,7 @@ func (s *Store) CreateReply(ctx context.Context, r *relais.Reply, spaceID int64)
 				return err
 			}
 		}
-		if _, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, ?, ?)", terms, r.PostID, r.ID, spaceID); err != nil {
+		if err = t.indexForSearch(terms, r.PostID, r.ID, spaceID); err != nil {
 			return err
 		}
 		if r.Status == relais.StatusPendingApproval {

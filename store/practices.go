@@ -260,7 +260,7 @@ func (s *Store) ReusePractice(ctx context.Context, practiceID int64, p *relais.P
 		if err != nil {
 			return err
 		}
-		if _, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)", terms, p.ID, p.SpaceID); err != nil {
+		if err = t.indexForSearch(terms, p.ID, 0, p.SpaceID); err != nil {
 			return err
 		}
 		if p.Status == relais.StatusPendingApproval {

@@ -246,8 +246,7 @@ func postRoutine(t *tx, r *relais.Routine, now time.Time) (*RoutinePrompt, error
 		return nil, err
 	}
 	emitPostCreated(t, p)
-	if _, err := t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)",
-		search.Terms(p.Title+"\n"+p.Body), p.ID, p.SpaceID); err != nil {
+	if err := t.indexForSearch(search.Terms(p.Title+"\n"+p.Body), p.ID, 0, p.SpaceID); err != nil {
 		return nil, err
 	}
 	if _, err := t.exec("INSERT INTO routine_runs (routine_id, due_at, post_id, posted_at) VALUES (?, ?, ?, ?)",
@@ -366,7 +365,7 @@ func (s *Store) AnswerRoutine(ctx context.Context, rep *relais.Reply, spaceID, r
 				return err
 			}
 		}
-		if _, err = t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, ?, ?)", terms, rep.PostID, rep.ID, spaceID); err != nil {
+		if err = t.indexForSearch(terms, rep.PostID, rep.ID, spaceID); err != nil {
 			return err
 		}
 		if _, err = t.exec("INSERT INTO routine_answers (reply_id, routine_id, post_id, fields) VALUES (?, ?, ?, ?)",

@@ -172,8 +172,7 @@ func (s *Store) PublishDue(ctx context.Context, now time.Time, limit int) ([]*re
 				return err
 			}
 			emitPostCreated(t, p)
-			if _, err := t.exec("INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES (?, ?, 0, ?)",
-				search.Terms(p.Title+"\n"+p.Body), p.ID, p.SpaceID); err != nil {
+			if err := t.indexForSearch(search.Terms(p.Title+"\n"+p.Body), p.ID, 0, p.SpaceID); err != nil {
 				return err
 			}
 			if _, err := t.exec("UPDATE scheduled_posts SET post_id = ? WHERE id = ?", p.ID, ids[i]); err != nil {

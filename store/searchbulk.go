@@ -53,12 +53,16 @@ func (s *Store) LoadSearchBulk(ctx context.Context, b BulkSearch) error {
 			for i := 0; i < n; i += perStmt {
 				m := min(perStmt, n-i)
 				args := make([]any, 0, m*7)
-				fts := make([]any, 0, m*3)
+				fts := make([]any, 0, m*4)
 				for j := i; j < i+m; j++ {
 					r := rows[j]
 					id := first + int64(j) + 1
 					args = append(args, id, r.space, r.author, "discussion", r.title, r.body, r.at)
-					fts = append(fts, r.terms, id, r.space)
+					if s.d.name == "postgres" {
+						fts = append(fts, r.terms, id, r.space)
+					} else {
+						fts = append(fts, r.terms, spaceToken(r.space), id, r.space)
+					}
 				}
 				q := "INSERT INTO posts (id, space_id, author_id, kind, title, body, status, created_at) VALUES " +
 					repeatJoin("(?, ?, ?, ?, ?, ?, 'published', ?)", m)
@@ -66,6 +70,9 @@ func (s *Store) LoadSearchBulk(ctx context.Context, b BulkSearch) error {
 					return err
 				}
 				q = "INSERT INTO search_fts (terms, post_id, reply_id, space_id) VALUES " + repeatJoin("(?, ?, 0, ?)", m)
+				if s.d.name != "postgres" {
+					q = "INSERT INTO search_fts (terms, space, post_id, reply_id, space_id) VALUES " + repeatJoin("(?, ?, ?, 0, ?)", m)
+				}
 				if _, err := t.execOnce(q, fts...); err != nil {
 					return err
 				}
@@ -78,6 +85,11 @@ func (s *Store) LoadSearchBulk(ctx context.Context, b BulkSearch) error {
 	}
 	if s.d.name == "postgres" {
 		if _, err := s.w.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT MAX(id) FROM posts))"); err != nil {
+			return err
+		}
+		// The entries still pending in the GIN index go to the index
+		// proper: a search would otherwise scan them all.
+		if _, err := s.w.ExecContext(ctx, "SELECT gin_clean_pending_list('search_fts_tsv'::regclass)"); err != nil {
 			return err
 		}
 	} else if _, err := s.w.ExecContext(ctx, "INSERT INTO search_fts (search_fts) VALUES ('optimize')"); err != nil {

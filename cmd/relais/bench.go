@@ -34,6 +34,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	searchMode := fs.Bool("search", false, "the search workloads: threads loaded in bulk with their index, searched from another process")
 	posts := fs.Int("posts", 1_000_000, "with --search: the threads to load (100,000 with --quick)")
 	client := fs.String("client", "", "with --search: measure a Relais already serving the search data set at this URL, from this process")
+	cpuProfile := fs.String("cpuprofile", "", "with --search: write the serving process's CPU profile of the searches to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -87,7 +88,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *quick && *posts == 1_000_000 {
 			*posts = 100_000
 		}
-		return searchBench(ctx, st, base, *posts, *quick, *asJSON, stdout, stderr)
+		return searchBench(ctx, st, base, *posts, *quick, *asJSON, *cpuProfile, stdout, stderr)
 	}
 	c := bench.Client(64)
 	token, err := bench.Token(ctx, c, base, "paul", "demo")

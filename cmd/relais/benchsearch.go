@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -24,7 +25,7 @@ var searchSpaces = []string{"Support Lyon", "Innovation Produits", "Clients Pro"
 // runs the search workloads from a second process (this program with
 // --client), so that the load generator does not share the server's
 // process, and prints its rows.
-func searchBench(ctx context.Context, st *store.Store, base string, posts int, quick, asJSON bool, stdout, stderr io.Writer) error {
+func searchBench(ctx context.Context, st *store.Store, base string, posts int, quick, asJSON bool, cpuProfile string, stdout, stderr io.Writer) error {
 	all, err := st.Spaces(ctx)
 	if err != nil {
 		return err
@@ -59,6 +60,17 @@ func searchBench(ctx context.Context, st *store.Store, base string, posts int, q
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
+	}
+	if cpuProfile != "" {
+		pf, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if err := cmd.Start(); err != nil {
 		return err
