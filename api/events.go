@@ -97,10 +97,8 @@ func ServeEvents(w http.ResponseWriter, r *http.Request, svc *app.Service, u *re
 			out.WriteString("\r\n")
 			var deadline time.Time
 			flush = func() error {
-				// A client that stops reading for 30 seconds is let go; the
-				// deadline moves every 10 seconds, not at each write.
-				if now := time.Now(); deadline.Sub(now) < 20*time.Second {
-					deadline = now.Add(30 * time.Second)
+				if next, move := writeDeadline(time.Now(), deadline); move {
+					deadline = next
 					conn.SetWriteDeadline(deadline)
 				}
 				return out.Flush()
@@ -181,6 +179,26 @@ func stream(ctx context.Context, st *app.Stream, out *bufio.Writer, flush func()
 			return // the client has gone
 		}
 	}
+}
+
+// A client that stops reading is let go once a write has waited
+// streamWriteTimeout. The deadline moves only when less than
+// streamDeadlineSlack is left, not at each write; the slack is larger than
+// the longest time between two writes (the keep-alive, 25 s) with room to
+// spare, so that a deadline never passes between two writes of a stream
+// that is read.
+const (
+	streamWriteTimeout  = 60 * time.Second
+	streamDeadlineSlack = 50 * time.Second
+)
+
+// writeDeadline says whether, at now, the write deadline current must move,
+// and where to.
+func writeDeadline(now, current time.Time) (time.Time, bool) {
+	if current.Sub(now) >= streamDeadlineSlack {
+		return current, false
+	}
+	return now.Add(streamWriteTimeout), true
 }
 
 // appendEvent appends e as one event of the stream: its id, then a data
