@@ -11,9 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"relais"
-	"relais/auth"
-	"relais/store"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,6 +18,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"relais"
+	"relais/auth"
+	"relais/store"
 )
 
 // The users ramp, in the manner of Mattermost's load test: simulated users
@@ -165,6 +166,9 @@ func errClass(err error) string {
 	if strings.Contains(err.Error(), "HTTP ") {
 		return "HTTP error status"
 	}
+	if strings.Contains(err.Error(), "stream.ended event") {
+		return "stream ended by the server with a stream.ended event (its credential check failed)"
+	}
 	if strings.Contains(err.Error(), "stream ended") {
 		return "stream ended by the server"
 	}
@@ -301,13 +305,19 @@ func Ramp(parent context.Context, cfg RampConfig) (RampResult, error) {
 			if ok {
 				c.SetDeadline(time.Time{})
 				open.Add(1)
+				var n int
+				ended := false // the server said why with a stream.ended event
 				for err == nil {
-					_, err = c.Read(buf[:])
+					n, err = c.Read(buf[:])
+					ended = ended || strings.Contains(string(buf[:n]), "stream.ended")
 				}
 				open.Add(-1)
 				if ctx.Err() == nil {
 					st := cur.Load()
 					st.streamEnds.Add(1)
+					if ended {
+						err = fmt.Errorf("stream.ended event, then %w", err)
+					}
 					st.fail(fmt.Errorf("stream ended: %w", err))
 				}
 			} else if ctx.Err() == nil {
