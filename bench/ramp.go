@@ -103,6 +103,7 @@ type RampStep struct {
 	ClientCPU     float64          `json:"client_cpu_percent"`    // of one core, over the step
 	MachineCPU    float64          `json:"machine_cpu_percent"`   // of all cores, everyone's
 	MemAvailable  int64            `json:"machine_mem_available"`
+	ClientRSS     int64            `json:"client_rss"`
 	ClientFDs     int              `json:"client_fds"`
 	ClientFDLimit int              `json:"client_fd_limit"`
 	Healthy       bool             `json:"healthy"`
@@ -455,6 +456,7 @@ func Ramp(parent context.Context, cfg RampConfig) (RampResult, error) {
 		prevMachine = m
 		step.MemAvailable = memAvailable()
 		step.ClientFDs, step.ClientFDLimit = fdCount()
+		step.ClientRSS = vmRSS()
 		step.Healthy, step.Why = judge(step)
 		if ctx.Err() != nil {
 			break // an interrupted step is not reported

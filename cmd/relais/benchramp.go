@@ -145,8 +145,8 @@ func benchRampCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "users ramp on one SQLite node (%d CPUs): every user holds a live stream and acts every %v on average (%s); %d accounts in %d spaces; %d s a step\n",
 			runtime.NumCPU(), *think, *jitter, *accounts, *spaces, *stepSeconds)
 		fmt.Fprintln(stdout, "health rule: mean < 100 ms, p99 < 2 s, errors < 0.025 %")
-		fmt.Fprintf(stdout, "%7s %7s %8s %8s %8s %8s %7s %8s %8s %8s %7s %7s %7s  %s\n",
-			"users", "streams", "actions", "act/s", "mean ms", "p99 ms", "errors", "err %", "srv MB", "KB/user", "srv CPU", "load", "machine", "verdict")
+		fmt.Fprintf(stdout, "%7s %7s %8s %8s %8s %8s %7s %8s %8s %8s %7s %7s %7s %7s  %s\n",
+			"users", "streams", "actions", "act/s", "mean ms", "p99 ms", "errors", "err %", "srv MB", "KB/user", "srv CPU", "load", "machine", "load MB", "verdict")
 	}
 	if err := cmd.Start(); err != nil {
 		return err
@@ -177,9 +177,9 @@ func benchRampCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 				verdict = "BROKE"
 			}
 			errs := s.ActionErrors + s.StreamFails + s.StreamEnds
-			fmt.Fprintf(stdout, "%7d %7d %8d %8.0f %8.1f %8.1f %7d %8.3f %8.0f %8.1f %6.0f%% %6.0f%% %6.0f%%  %s\n",
+			fmt.Fprintf(stdout, "%7d %7d %8d %8.0f %8.1f %8.1f %7d %8.3f %8.0f %8.1f %6.0f%% %6.0f%% %6.0f%% %7.0f  %s\n",
 				s.Users, s.Streams, s.Actions, s.PerSecond, float64(s.Mean)/1e6, float64(s.P99)/1e6, errs, s.ErrorRate,
-				float64(s.Server.RSS)/(1<<20), s.PerUser/1024, s.ServerCPU, s.ClientCPU, s.MachineCPU, verdict)
+				float64(s.Server.RSS)/(1<<20), s.PerUser/1024, s.ServerCPU, s.ClientCPU, s.MachineCPU, float64(s.ClientRSS)/(1<<20), verdict)
 		case strings.HasPrefix(line, "result "):
 			if err := json.Unmarshal([]byte(line[7:]), &res); err != nil {
 				return fmt.Errorf("load process: %q: %w", line, err)
