@@ -26,6 +26,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "live" {
 		return benchLiveCmd(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "ramp" {
+		return benchRampCmd(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("relais bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "a small data set: under a minute")

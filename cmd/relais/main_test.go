@@ -136,6 +136,10 @@ func TestRunExitCodes(t *testing.T) {
 		{name: "bench extra argument", args: []string{"bench", "--json", "--quick", "extra"}, code: 2, stderr: `unexpected argument "extra"`, stdoutNone: true},
 		{name: "bench bad db", args: []string{"bench", "--quick", "--db", "mysql://x"}, code: 2, stderr: "--db", stdoutNone: true},
 		{name: "bench unknown flag", args: []string{"bench", "--slow"}, code: 2, stderr: "-slow", stdoutNone: true},
+		{name: "bench ramp max below start", args: []string{"bench", "ramp", "--start", "100", "--max", "10"}, code: 2, stderr: "--max", stdoutNone: true},
+		{name: "bench ramp bad jitter", args: []string{"bench", "ramp", "--jitter", "gaussian"}, code: 2, stderr: "--jitter", stdoutNone: true},
+		{name: "bench ramp too many steps", args: []string{"bench", "ramp", "--start", "1", "--step", "1", "--max", "1000"}, code: 2, stderr: "200 steps", stdoutNone: true},
+		{name: "bench ramp extra argument", args: []string{"bench", "ramp", "now"}, code: 2, stderr: `unexpected argument "now"`, stdoutNone: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
