@@ -76,6 +76,10 @@ type Page struct {
 	// LiveAfter is the id of the newest event when the page was drawn: its
 	// live stream starts there, so that nothing between is missed.
 	LiveAfter int64
+	// NoLive leaves the live stream out: an error page shows nothing that
+	// changes, and reads the same for a thing one may not see as for an
+	// unknown id.
+	NoLive bool
 }
 
 // base returns the common part of a page's view; every view embeds Page.
@@ -170,7 +174,7 @@ func (s *Server) fillNav(r *http.Request, p *Page) {
 	if p.User == nil {
 		return
 	}
-	if id, err := s.App.LastEventID(r.Context()); err == nil {
+	if id, err := s.App.LastEventID(r.Context()); err == nil && !p.NoLive {
 		p.LiveAfter = id
 	}
 	c, err := s.App.NavCounts(r.Context(), p.User)
@@ -221,6 +225,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p Page, err error)
 // errorPage renders the error page with a status and a message.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p Page, status int, msg, rule string) {
 	v := &errorPage{Page: p, Status: status, Message: msg, Rule: rule}
+	v.NoLive = true
 	v.Heading = text(p.Lang, "error."+strconv.Itoa(status))
 	if v.Heading == "error."+strconv.Itoa(status) {
 		v.Heading = text(p.Lang, "error.title")
