@@ -2,6 +2,7 @@ package relais
 
 import (
 	"strings"
+	"time"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -107,4 +108,12 @@ func LoginLookAlike(login, other, field string) *Error {
 			"choose a login that cannot be mistaken for it.",
 		MessageFR: "L'identifiant " + login + " ressemble à l'identifiant " + other + " d'un autre compte (I, l et 1, 0 et O, rn et m se confondent facilement) : " +
 			"choisissez un identifiant qu'on ne puisse pas confondre avec lui."}
+}
+
+// Session is a signed-in browser. The store keeps only the hash of its id.
+type Session struct {
+	IDHash    string
+	UserID    int64
+	CSRF      string
+	ExpiresAt time.Time
 }

@@ -606,3 +606,15 @@ func (c *Charter) Validate() error {
 	}
 	return nil
 }
+
+// Member is a person listed in a space.
+type Member struct {
+	UserID  int64  `json:"id"`
+	Login   string `json:"login"`
+	Name    string `json:"name"`
+	Steward bool   `json:"steward"`
+	Manager bool   `json:"manager"`
+	// Joined is true for a member of a community (who may be removed),
+	// false for a steward who did not join it and for a team.
+	Joined bool `json:"joined"`
+}

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"relais"
 	"relais/policy"
-	"relais/store"
 )
 
 // routingApprovalJSON is a co-pilot request of routing, as the mentor's
@@ -74,7 +74,7 @@ func TestCoPilotRouting(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		S, U, P := e.spaces, e.users, e.posts
 		ctx := t.Context()
-		hook := &store.Webhook{URL: "https://tickets.example.com/hooks", Secret: "s3cret", Events: store.WebhookEvents, CreatedBy: U["admin"]}
+		hook := &relais.Webhook{URL: "https://tickets.example.com/hooks", Secret: "s3cret", Events: relais.WebhookEvents, CreatedBy: U["admin"]}
 		if err := e.st.CreateWebhook(ctx, hook); err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,6 @@ import (
 	"relais/app"
 	"relais/lang"
 	"relais/policy"
-	"relais/store"
 )
 
 func langOf(r *http.Request) string { return lang.FromAcceptLanguage(r.Header.Get("Accept-Language")) }
@@ -146,7 +145,7 @@ func (s *Server) members(w http.ResponseWriter, r *http.Request, u *relais.User)
 		return err
 	}
 	if ms == nil {
-		ms = []store.Member{}
+		ms = []relais.Member{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"members": ms})
 	return nil

@@ -18,7 +18,6 @@ import (
 
 	"relais"
 	"relais/policy"
-	"relais/store"
 )
 
 type signalStepJSON struct {
@@ -886,11 +885,11 @@ func TestSignalWebhookOutbox(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, e *env) {
 		S, U := e.spaces, e.users
 		ctx := t.Context()
-		hook := &store.Webhook{URL: "https://tickets.example.com/hooks", Secret: "s3cret", Events: store.WebhookEvents, CreatedBy: U["admin"]}
+		hook := &relais.Webhook{URL: "https://tickets.example.com/hooks", Secret: "s3cret", Events: relais.WebhookEvents, CreatedBy: U["admin"]}
 		if err := e.st.CreateWebhook(ctx, hook); err != nil {
 			t.Fatal(err)
 		}
-		deliveries := func() []*store.Delivery {
+		deliveries := func() []*relais.Delivery {
 			ds, err := e.st.Deliveries(ctx, hook.ID, 100)
 			if err != nil {
 				t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"relais"
 	"relais/app"
 	"relais/policy"
-	"relais/store"
 )
 
 // userView is a user as the API shows them.
@@ -211,4 +210,4 @@ func newThreadView(t *app.Thread, lg string) threadView {
 	return v
 }
 
-type memberView = store.Member
+type memberView = relais.Member

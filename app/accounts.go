@@ -127,13 +127,13 @@ func (s *Service) activeUser(ctx context.Context, id int64) (*relais.User, error
 // StartSession signs in a browser and returns the session secret (for the
 // cookie), the session with its CSRF token, and the device key the browser
 // should keep.
-func (s *Service) StartSession(ctx context.Context, c Credentials) (secret string, ss *store.Session, device string, err error) {
+func (s *Service) StartSession(ctx context.Context, c Credentials) (secret string, ss *relais.Session, device string, err error) {
 	u, device, err := s.SignIn(ctx, c)
 	if err != nil {
 		return "", nil, "", err
 	}
 	secret = auth.NewSecret()
-	ss = &store.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CSRF: auth.NewSecret(), ExpiresAt: time.Now().Add(SessionLifetime)}
+	ss = &relais.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CSRF: auth.NewSecret(), ExpiresAt: time.Now().Add(SessionLifetime)}
 	if err := s.Store.CreateSession(ctx, ss); err != nil {
 		return "", nil, "", err
 	}
@@ -141,7 +141,7 @@ func (s *Service) StartSession(ctx context.Context, c Credentials) (secret strin
 }
 
 // Session returns the user and session of a session secret.
-func (s *Service) Session(ctx context.Context, secret string) (*relais.User, *store.Session, error) {
+func (s *Service) Session(ctx context.Context, secret string) (*relais.User, *relais.Session, error) {
 	ss, err := s.Store.SessionByHash(ctx, auth.HashSecret(secret))
 	if err != nil {
 		return nil, nil, err

@@ -258,7 +258,7 @@ func (s *Service) readableSpaceIDs(ctx context.Context, u *relais.User) ([]int64
 }
 
 // Members returns the people of a space the actor may read.
-func (s *Service) Members(ctx context.Context, u *relais.User, spaceID int64) ([]store.Member, error) {
+func (s *Service) Members(ctx context.Context, u *relais.User, spaceID int64) ([]relais.Member, error) {
 	v, err := s.spaceView(ctx, u, spaceID)
 	if err != nil {
 		return nil, err

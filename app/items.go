@@ -161,7 +161,7 @@ func (s *Service) MyTasks(ctx context.Context, u *relais.User) ([]*relais.Task, 
 
 // TaskOwners returns the people who may own a task in a space: its
 // members (the team and its manager), for a select.
-func (s *Service) TaskOwners(ctx context.Context, u *relais.User, spaceID int64) ([]store.Member, error) {
+func (s *Service) TaskOwners(ctx context.Context, u *relais.User, spaceID int64) ([]relais.Member, error) {
 	return s.Members(ctx, u, spaceID)
 }
 

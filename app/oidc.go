@@ -15,7 +15,6 @@ import (
 
 	"relais"
 	"relais/auth"
-	"relais/store"
 )
 
 // Sign-in through an OpenID Connect provider (the company's identity
@@ -274,13 +273,13 @@ func (s *Service) matchIdentity(ctx context.Context, id *Identity) (*relais.User
 
 // StartOIDCSession signs in a browser for an identity the provider vouched
 // for, and returns the session secret (for the cookie) and its CSRF token.
-func (s *Service) StartOIDCSession(ctx context.Context, id *Identity) (string, *store.Session, error) {
+func (s *Service) StartOIDCSession(ctx context.Context, id *Identity) (string, *relais.Session, error) {
 	u, err := s.UserOfIdentity(ctx, id)
 	if err != nil {
 		return "", nil, err
 	}
 	secret := auth.NewSecret()
-	ss := &store.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CSRF: auth.NewSecret(), ExpiresAt: time.Now().Add(SessionLifetime)}
+	ss := &relais.Session{IDHash: auth.HashSecret(secret), UserID: u.ID, CSRF: auth.NewSecret(), ExpiresAt: time.Now().Add(SessionLifetime)}
 	if err := s.Store.CreateSession(ctx, ss); err != nil {
 		return "", nil, err
 	}

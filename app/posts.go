@@ -180,12 +180,12 @@ const MaxQuery = 500
 
 // Search finds threads and replies the actor may read (see SearchPosts),
 // best first, without filters: the first page.
-func (s *Service) Search(ctx context.Context, u *relais.User, q string, limit int) ([]store.SearchResult, error) {
+func (s *Service) Search(ctx context.Context, u *relais.User, q string, limit int) ([]relais.SearchResult, error) {
 	res, err := s.SearchPosts(ctx, u, SearchInput{Q: q, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
-	rs := make([]store.SearchResult, len(res.Hits))
+	rs := make([]relais.SearchResult, len(res.Hits))
 	for i, h := range res.Hits {
 		rs[i] = h.SearchResult
 	}

@@ -7,7 +7,6 @@ import (
 
 	"relais"
 	"relais/policy"
-	"relais/store"
 )
 
 // NewRoutine is what a manager submits to start a routine from a template.
@@ -203,7 +202,7 @@ type RoutinePromptView struct {
 	// Answer is the policy's answer on replying to the prompt.
 	Answer policy.Decision
 	// Members are the people a person field may name.
-	Members []store.Member
+	Members []relais.Member
 }
 
 // RoutinePrompt returns the routine a post is the prompt of, with its

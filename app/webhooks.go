@@ -70,7 +70,7 @@ const (
 // NewWebhook is a webhook just created, with its secret: the only time the
 // secret is ever shown.
 type NewWebhook struct {
-	*store.Webhook
+	*relais.Webhook
 	Secret string `json:"secret"`
 }
 
@@ -80,7 +80,7 @@ func manageWebhooks(u *relais.User) error {
 }
 
 // CreateWebhook adds an outbound webhook (administrators): an absolute
-// http(s) URL and the events it receives (a subset of store.WebhookEvents,
+// http(s) URL and the events it receives (a subset of relais.WebhookEvents,
 // or ["*"] for all). A URL naming an internal destination is refused
 // unless WebhooksAllowPrivate. Its signing secret is returned once.
 func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL string, kinds []string) (*NewWebhook, error) {
@@ -99,7 +99,7 @@ func (s *Service) CreateWebhook(ctx context.Context, u *relais.User, rawURL stri
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	h := &store.Webhook{URL: target, Secret: hex.EncodeToString(b), Events: evs, CreatedBy: u.ID}
+	h := &relais.Webhook{URL: target, Secret: hex.EncodeToString(b), Events: evs, CreatedBy: u.ID}
 	if err := s.Store.CreateWebhook(ctx, h); err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func validateWebhookEvents(events []string) ([]string, error) {
 	bad := func(en, fr string) error {
 		return &relais.Error{Code: relais.EINVALID, Field: "events", Message: en, MessageFR: fr}
 	}
-	all := strings.Join(store.WebhookEvents, ", ")
+	all := strings.Join(relais.WebhookEvents, ", ")
 	if len(events) == 0 {
 		return nil, bad("Choose at least one event: "+all+", or \"*\" for all.",
 			"Choisissez au moins un événement : "+all+", ou \"*\" pour tous.")
@@ -159,13 +159,13 @@ func validateWebhookEvents(events []string) ([]string, error) {
 		return []string{"*"}, nil
 	}
 	var out []string
-	for _, want := range store.WebhookEvents {
+	for _, want := range relais.WebhookEvents {
 		if slices.Contains(events, want) {
 			out = append(out, want)
 		}
 	}
 	for _, e := range events {
-		if !slices.Contains(store.WebhookEvents, e) {
+		if !slices.Contains(relais.WebhookEvents, e) {
 			if !utf8.ValidString(e) || len(e) > 100 {
 				e = "?"
 			}
@@ -178,7 +178,7 @@ func validateWebhookEvents(events []string) ([]string, error) {
 
 // Webhooks returns every webhook, newest first, without their secrets
 // (administrators).
-func (s *Service) Webhooks(ctx context.Context, u *relais.User) ([]*store.Webhook, error) {
+func (s *Service) Webhooks(ctx context.Context, u *relais.User) ([]*relais.Webhook, error) {
 	if err := manageWebhooks(u); err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (s *Service) Webhooks(ctx context.Context, u *relais.User) ([]*store.Webhoo
 
 // SetWebhookActive turns a webhook on or off (administrators); turning it
 // off gives up its pending deliveries.
-func (s *Service) SetWebhookActive(ctx context.Context, u *relais.User, id int64, active bool) (*store.Webhook, error) {
+func (s *Service) SetWebhookActive(ctx context.Context, u *relais.User, id int64, active bool) (*relais.Webhook, error) {
 	if err := manageWebhooks(u); err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (s *Service) SetWebhookActive(ctx context.Context, u *relais.User, id int64
 
 // Deliveries returns the delivery log, newest first (administrators;
 // webhookID 0: every webhook's).
-func (s *Service) Deliveries(ctx context.Context, u *relais.User, webhookID int64, limit int) ([]*store.Delivery, error) {
+func (s *Service) Deliveries(ctx context.Context, u *relais.User, webhookID int64, limit int) ([]*relais.Delivery, error) {
 	if err := manageWebhooks(u); err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context, now time.Time) (int, erro
 }
 
 // deliver sends one delivery and records the outcome.
-func (s *Service) deliver(ctx context.Context, d *store.Delivery, now time.Time, timeout time.Duration) error {
+func (s *Service) deliver(ctx context.Context, d *relais.Delivery, now time.Time, timeout time.Duration) error {
 	start := time.Now()
 	status, reason := postWebhook(ctx, s.webhookClient(), d, timeout)
 	if ctx.Err() != nil {
@@ -360,7 +360,7 @@ const (
 
 // postWebhook POSTs a delivery's payload, signed, and returns the answer's
 // status (0 when there is none) and, unless it is a 2xx, a short reason.
-func postWebhook(ctx context.Context, client *http.Client, d *store.Delivery, timeout time.Duration) (int, string) {
+func postWebhook(ctx context.Context, client *http.Client, d *relais.Delivery, timeout time.Duration) (int, string) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	body := []byte(d.Payload)

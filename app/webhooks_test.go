@@ -97,7 +97,7 @@ func (e *hookEnv) hook(t *testing.T, url string, events ...string) *app.NewWebho
 }
 
 // delivery returns the one delivery of a webhook.
-func (e *hookEnv) delivery(t *testing.T, webhookID int64) *store.Delivery {
+func (e *hookEnv) delivery(t *testing.T, webhookID int64) *relais.Delivery {
 	t.Helper()
 	ds, err := e.st.Deliveries(e.ctx, webhookID, 10)
 	if err != nil {
@@ -161,7 +161,7 @@ func always(status int) func(int) int { return func(int) int { return status } }
 // wantBackoff checks that a failed attempt at `at`, the attempts-th, set
 // the next one within the backoff: 30 s × 2^(attempts-1), plus at most a
 // fifth, at most an hour.
-func wantBackoff(t *testing.T, d *store.Delivery, at time.Time, attempts int) {
+func wantBackoff(t *testing.T, d *relais.Delivery, at time.Time, attempts int) {
 	t.Helper()
 	base := min(30*time.Second<<(attempts-1), time.Hour)
 	// A second of slack above: the round's own clock moves on a little.

@@ -9,13 +9,8 @@ import (
 	"relais/events"
 )
 
-// Session is a signed-in browser. The store keeps only the hash of its id.
-type Session struct {
-	IDHash    string
-	UserID    int64
-	CSRF      string
-	ExpiresAt time.Time
-}
+// Session is a signed-in browser (the domain's relais.Session).
+type Session = relais.Session
 
 // CreateSession stores a browser session.
 func (s *Store) CreateSession(ctx context.Context, ss *Session) error {

@@ -290,17 +290,8 @@ func (s *Store) RequestToJoin(ctx context.Context, spaceID, userID int64, charte
 	return id, err
 }
 
-// Member is a person listed in a space.
-type Member struct {
-	UserID  int64  `json:"id"`
-	Login   string `json:"login"`
-	Name    string `json:"name"`
-	Steward bool   `json:"steward"`
-	Manager bool   `json:"manager"`
-	// Joined is true for a member of a community (who may be removed),
-	// false for a steward who did not join it and for a team.
-	Joined bool `json:"joined"`
-}
+// Member is a person listed in a space (the domain's relais.Member).
+type Member = relais.Member
 
 // Members returns the people of a space: community members and stewards,
 // or the team and its manager.

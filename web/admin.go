@@ -9,7 +9,6 @@ import (
 	"relais"
 	"relais/app"
 	"relais/policy"
-	"relais/store"
 )
 
 // registerAdmin adds the administration pages: the outbound webhooks.
@@ -33,8 +32,8 @@ func (p *Page) ManagesWebhooks() bool {
 // delivery log.
 type webhooksPage struct {
 	Page
-	Hooks      []*store.Webhook
-	Deliveries []*store.Delivery
+	Hooks      []*relais.Webhook
+	Deliveries []*relais.Delivery
 	Events     []string
 	Created    *app.NewWebhook // the webhook just created, with its secret
 	Form       webhookForm
@@ -60,7 +59,7 @@ func (f webhookForm) Checked(event string) bool { return slices.Contains(f.Event
 
 // EventName names an event a webhook receives.
 func (p *Page) EventName(event string) string {
-	if event == "*" || slices.Contains(store.WebhookEvents, event) {
+	if event == "*" || slices.Contains(relais.WebhookEvents, event) {
 		return p.T("webhooks.event." + event)
 	}
 	return event
@@ -103,7 +102,7 @@ var deliveryReasons = map[string]string{
 }
 
 // DeliveryReason says in the page's language why a delivery's last
-// attempt failed: the log keeps a few words of Relais (store.Delivery).
+// attempt failed: the log keeps a few words of Relais (relais.Delivery).
 func (p *Page) DeliveryReason(reason string) string {
 	if key, ok := deliveryReasons[reason]; ok {
 		return p.T(key)
@@ -130,7 +129,7 @@ func (s *Server) loadWebhooks(r *http.Request, v *visit) (*webhooksPage, error) 
 		return nil, err
 	}
 	wp := &webhooksPage{Page: v.page(r, text(v.Lang, "webhooks.title")), Hooks: hs, Deliveries: ds,
-		Events: append([]string{"*"}, store.WebhookEvents...)}
+		Events: append([]string{"*"}, relais.WebhookEvents...)}
 	wp.Path = "/admin/webhooks"
 	return wp, nil
 }

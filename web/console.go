@@ -13,7 +13,6 @@ import (
 	"relais"
 	"relais/app"
 	"relais/policy"
-	"relais/store"
 )
 
 // registerConsole adds the pages stewards animate a space with: the steward
@@ -147,7 +146,7 @@ type joinPolicyForm struct {
 // consoleMember is a person of the space, with whether a form may remove
 // them and the reason typed when it was refused.
 type consoleMember struct {
-	store.Member
+	relais.Member
 	Removable bool
 	Reason    string
 }

@@ -10,7 +10,6 @@ import (
 	"relais"
 	"relais/app"
 	"relais/policy"
-	"relais/store"
 )
 
 // registerItems registers the pages of the team's items: tasks and
@@ -77,7 +76,7 @@ type threadItems struct {
 	Problem  *relais.Problem
 	Solve    policy.Decision
 	Tasks    []*relais.Task
-	Owners   []store.Member
+	Owners   []relais.Member
 	Practice *relais.Practice
 	Notice   string
 	Error    itemsError
@@ -257,7 +256,7 @@ type itemsPage struct {
 	Status   relais.TaskStatus
 	Statuses []relais.TaskStatus
 	Tasks    []*relais.Task
-	Owners   []store.Member
+	Owners   []relais.Member
 	Problems []*relais.Problem
 	Solved   []*relais.Problem
 	Notice   string

@@ -6,7 +6,6 @@ import (
 
 	"relais"
 	"relais/app"
-	"relais/store"
 )
 
 // TestSignalKeysComplete checks the texts the signals, escalations,
@@ -24,7 +23,7 @@ func TestSignalKeysComplete(t *testing.T) {
 	for _, k := range relais.BenefitKinds {
 		keys = append(keys, "reports.benefit."+string(k))
 	}
-	for _, ev := range append([]string{"*"}, store.WebhookEvents...) {
+	for _, ev := range append([]string{"*"}, relais.WebhookEvents...) {
 		keys = append(keys, "webhooks.event."+ev)
 	}
 	for _, st := range []string{"pending", "delivered", "failed"} {

@@ -174,8 +174,10 @@ func (s *Server) fillNav(r *http.Request, p *Page) {
 	if p.User == nil {
 		return
 	}
-	if id, err := s.App.LastEventID(r.Context()); err == nil && !p.NoLive {
-		p.LiveAfter = id
+	if !p.NoLive {
+		if id, err := s.App.LastEventID(r.Context()); err == nil {
+			p.LiveAfter = id
+		}
 	}
 	c, err := s.App.NavCounts(r.Context(), p.User)
 	if err != nil {

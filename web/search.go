@@ -9,7 +9,6 @@ import (
 
 	"relais"
 	"relais/app"
-	"relais/store"
 )
 
 // searchLimit is the number of results a search page shows.
@@ -48,7 +47,7 @@ type searchSpace struct {
 
 // searchItem is one result with its link and its snippet.
 type searchItem struct {
-	store.SearchHit
+	relais.SearchHit
 	Href    string
 	Snippet template.HTML // built by search.Snippet: escaped text and <mark>
 }

@@ -16,7 +16,6 @@ import (
 	"relais"
 	"relais/app"
 	"relais/lang"
-	"relais/store"
 )
 
 // Server is the web UI over the services.
@@ -92,7 +91,7 @@ func (s *Server) log() *slog.Logger {
 // visit is one request of a signed-in person.
 type visit struct {
 	User    *relais.User
-	Session *store.Session
+	Session *relais.Session
 	Lang    string
 }
 
